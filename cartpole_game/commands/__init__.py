@@ -1,0 +1,1 @@
+"""Command-line commands (train, eval, bench, ...), each with add_arguments(parser) and run(args)."""
