@@ -8,7 +8,7 @@ same observations, rewards and flags. With ``allow_no_push=True`` the action spa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import gymnasium as gym
 import numpy as np
@@ -36,7 +36,7 @@ def action_to_force(action: int, params: physics.CartPoleParams = physics.CARTPO
 class CartPoleEnv(gym.Env[np.ndarray, int]):
     """CartPole-v1 on top of :mod:`cartpole_game.physics`."""
 
-    metadata = {"render_modes": [], "render_fps": 50}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": [], "render_fps": 50}
 
     def __init__(
         self,

@@ -101,7 +101,9 @@ def terminal_mask(states: np.ndarray, params: CartPoleParams = CARTPOLE_V1) -> n
     )
 
 
-def step_batch(states: np.ndarray, forces: np.ndarray, params: CartPoleParams = CARTPOLE_V1) -> np.ndarray:
+def step_batch(
+    states: np.ndarray, forces: np.ndarray, params: CartPoleParams = CARTPOLE_V1
+) -> np.ndarray:
     """``step`` for an ``(n, 4)`` float64 array of states and ``(n,)`` forces; returns a new array."""
     nxt = step(State(states[:, 0], states[:, 1], states[:, 2], states[:, 3]), forces, params)
     return np.stack(nxt, axis=1)

@@ -1,0 +1,186 @@
+"""The application: window, fixed-timestep loop and scene stack.
+
+The simulation advances in fixed 0.02 s steps; the screen is drawn once per frame, interpolated
+between the last two steps; catch-up is capped. The clock is injectable: headless runs and tests
+use a virtual clock that advances exactly one frame (1/60 s) per frame and never sleeps.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+from cartpole_game.config import RunConfig
+from cartpole_game.errors import UserFacingError
+from cartpole_game.loop import Clock, FixedStepAccumulator, RealClock, VirtualClock
+
+
+class App:
+    """One game session: owns the display, the scene stack and the loop's timing."""
+
+    def __init__(
+        self, config: RunConfig, clock: Clock | None = None, record_frame_times: bool = False
+    ):
+        if config.headless:
+            os.environ["SDL_VIDEODRIVER"] = "dummy"
+            os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+        import pygame  # after the driver choice: SDL reads it at init
+
+        from cartpole_game.highscores import HighScores, default_data_dir
+        from cartpole_game.render.arena_view import ArenaRenderer
+        from cartpole_game.render.hud import Hud
+        from cartpole_game.render.theme import Theme
+        from cartpole_game.scenes.base import SceneContext
+
+        self.pygame = pygame
+        self.config = config
+        self.clock = clock or (VirtualClock() if config.headless else RealClock())
+        self.screen = _open_display(config)
+        theme = Theme.create()
+        data_dir = config.data_dir or default_data_dir()
+        self.ctx = SceneContext(
+            config=config,
+            theme=theme,
+            arena_renderer=ArenaRenderer(theme),
+            hud=Hud(theme),
+            high_scores=HighScores.load(data_dir / "highscores.json"),
+            time_scale=config.loop.time_scale,
+            screen_size=(config.display.width, config.display.height),
+        )
+        self.ctx.modes.update(_mode_factories(self.ctx))
+        self.ctx.collect_warnings()
+        self.accumulator = FixedStepAccumulator(config.loop.step, config.loop.max_steps_per_frame)
+        self.frame_period = 1.0 / config.display.fps
+        self.frames_drawn = 0
+        self.steps_simulated = 0
+        self.frame_cpu_times: list[float] | None = [] if record_frame_times else None
+        self.first_frame_at: float | None = None
+        self._last_time = self.clock.now()
+        self.ctx.open_mode(config.mode)
+
+    @property
+    def running(self) -> bool:
+        if self.ctx.quit_requested or not len(self.ctx.stack):
+            return False
+        return self.config.frames is None or self.frames_drawn < self.config.frames
+
+    def frame(self) -> None:
+        """Handle events, run the simulation steps that are due, draw once."""
+        pygame = self.pygame
+        cpu_start = time.process_time()
+        now = self.clock.now()
+        real_dt = now - self._last_time
+        self._last_time = now
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                self.ctx.quit_requested = True
+            else:
+                self.ctx.stack.handle_event(event)
+        if self.ctx.quit_requested:
+            return
+        steps = self.accumulator.advance(real_dt, self.ctx.time_scale)
+        for _ in range(steps):
+            self.ctx.stack.update(self.config.loop.step)
+            self.steps_simulated += 1
+            if self.ctx.quit_requested:
+                break  # the last episode just ended: draw it as it ended
+        for toast in self.ctx.toasts:
+            toast.seconds_left -= real_dt
+        self.ctx.toasts = [t for t in self.ctx.toasts if t.seconds_left > 0]
+        self.ctx.stack.draw(self.screen, self.accumulator.alpha)
+        pygame.display.flip()
+        self.frames_drawn += 1
+        if self.first_frame_at is None:
+            self.first_frame_at = time.time()
+        if self.frame_cpu_times is not None:
+            self.frame_cpu_times.append(time.process_time() - cpu_start)
+
+    def run(self) -> None:
+        while self.running:
+            self.frame()
+            self.clock.wait_for_next_frame(self.frame_period)
+
+    def save_screenshot(self, path: os.PathLike[str] | str) -> None:
+        try:
+            self.pygame.image.save(self.screen, os.fspath(path))
+        except (self.pygame.error, OSError) as exc:
+            raise UserFacingError(f"cannot write screenshot {path}: {exc}") from None
+
+    def close(self) -> None:
+        while len(self.ctx.stack):
+            self.ctx.stack.pop()
+        self.pygame.display.quit()
+
+
+def _open_display(config: RunConfig):  # -> pygame.Surface
+    import pygame
+
+    try:
+        pygame.display.init()
+    except pygame.error as exc:
+        raise UserFacingError(
+            f"no display available ({exc}); run with --headless to play without a window"
+        ) from None
+    pygame.font.init()
+    size = (config.display.width, config.display.height)
+    pygame.display.set_caption(config.display.title)
+    if not config.headless:
+        pygame.display.set_icon(_icon())
+    if config.headless:
+        return pygame.display.set_mode(size)
+    try:
+        # SCALED keeps the 16:9 picture and letterboxes it when the window is resized.
+        return pygame.display.set_mode(size, pygame.SCALED | pygame.RESIZABLE)
+    except pygame.error:
+        return pygame.display.set_mode(size, pygame.RESIZABLE)
+
+
+def _icon():  # -> pygame.Surface
+    import pygame
+
+    icon = pygame.Surface((32, 32), pygame.SRCALPHA)
+    pygame.draw.rect(icon, (72, 160, 232), (4, 20, 24, 8), border_radius=3)
+    pygame.draw.line(icon, (245, 184, 76), (16, 21), (20, 2), 4)
+    return icon
+
+
+def _mode_factories(ctx):  # -> dict[str, Callable[[], Scene]]
+    from cartpole_game.scenes.menu import MenuScene
+    from cartpole_game.scenes.play import PlayScene
+
+    return {
+        "menu": lambda: MenuScene(ctx),
+        "play": lambda: PlayScene(ctx),
+    }
+
+
+def run_game(config: RunConfig, report_first_frame: bool = False) -> int:
+    """Open the game in ``config.mode`` and run it until quit or a --frames/--episodes bound."""
+    app = App(config)
+    try:
+        while app.running:
+            app.frame()
+            if report_first_frame and app.frames_drawn == 1:
+                print(f"first-frame {app.first_frame_at:.6f}", flush=True)
+            app.clock.wait_for_next_frame(app.frame_period)
+        if config.screenshot is not None:
+            app.save_screenshot(config.screenshot)
+    finally:
+        app.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python play.py``: parse, dispatch, and turn bad input into one line."""
+    from cartpole_game.cli import run_command
+
+    try:
+        return run_command(list(sys.argv[1:] if argv is None else argv))
+    except UserFacingError as exc:
+        print(f"play.py: error: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("play.py: interrupted", file=sys.stderr)
+        return 130

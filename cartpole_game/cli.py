@@ -1,0 +1,166 @@
+"""Command line: ``python play.py [MODE] [options]``. Bad input is one line and exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import os
+from pathlib import Path
+
+from cartpole_game.config import MAX_TIME_SCALE, MIN_TIME_SCALE, LoopConfig, RunConfig
+from cartpole_game.errors import UsageError
+
+DRAWING_MODES = {
+    "menu": "the main menu (default)",
+    "play": "balance the pole yourself with the arrow keys",
+}
+# Modes implemented as command modules with add_arguments(parser) and run(args) -> int.
+COMMAND_MODES = {
+    "train": ("cartpole_game.commands.train", "train an agent (DQN or linear policy)"),
+    "eval": ("cartpole_game.commands.eval", "evaluate an agent over many episodes"),
+    "bench": ("cartpole_game.commands.bench", "measure frame time, startup and training speed"),
+}
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is a single line on stderr (and exit status 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see: python play.py {self._mode_hint()}--help)")
+
+    def _mode_hint(self) -> str:
+        parts = self.prog.split()
+        return f"{parts[-1]} " if len(parts) > 1 else ""
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def seed_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2**32-1, got {value}")
+    return value
+
+
+def time_scale(text: str) -> float:
+    try:
+        value = float(text.rstrip("x×"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number like 0.5 or 2, got {text!r}") from None
+    if not MIN_TIME_SCALE <= value <= MAX_TIME_SCALE:
+        raise argparse.ArgumentTypeError(
+            f"must be between {MIN_TIME_SCALE:g} and {MAX_TIME_SCALE:g}, got {text}"
+        )
+    return value
+
+
+def add_drawing_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options every mode that draws takes."""
+    group = parser.add_argument_group("display and run bounds")
+    group.add_argument(
+        "--headless",
+        action="store_true",
+        help="no window: SDL's dummy driver and a virtual clock, 1/60 s per frame",
+    )
+    group.add_argument("--frames", type=positive_int, metavar="N", help="stop after N frames")
+    group.add_argument("--episodes", type=positive_int, metavar="N", help="stop after N episodes")
+    group.add_argument("--seed", type=seed_int, metavar="N", help="seed of the first episode")
+    group.add_argument(
+        "--screenshot", type=Path, metavar="PATH", help="save the last frame drawn as a PNG"
+    )
+    group.add_argument(
+        "--time-scale",
+        type=time_scale,
+        default=1.0,
+        metavar="X",
+        help="simulated time per real second, 0.25 to 2 (default 1)",
+    )
+    group.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="where high scores and replays are kept (default: the user data dir)",
+    )
+    group.add_argument("--report-first-frame", action="store_true", help=argparse.SUPPRESS)
+
+
+def available_command_modes() -> dict[str, tuple[str, str]]:
+    return {
+        name: spec
+        for name, spec in COMMAND_MODES.items()
+        if importlib.util.find_spec(spec[0]) is not None
+    }
+
+
+def build_parser(selected_mode: str | None = None) -> OneLineParser:
+    """The parser; only the selected command's module is imported (start-up stays fast)."""
+    parser = OneLineParser(
+        prog="play.py",
+        description="CartPole: balance the pole yourself, watch agents play, watch them learn.",
+    )
+    modes = parser.add_subparsers(dest="mode", metavar="MODE", parser_class=OneLineParser)
+    for name, help_text in DRAWING_MODES.items():
+        sub = modes.add_parser(name, help=help_text, description=help_text)
+        add_drawing_arguments(sub)
+    for name, (module, help_text) in available_command_modes().items():
+        sub = modes.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(command_module=module)
+        if name == selected_mode:
+            importlib.import_module(module).add_arguments(sub)
+    return parser
+
+
+def check_writable_file(path: Path, what: str) -> None:
+    """Fail early, with one line, when ``path`` could not be written at the end of the run."""
+    directory = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UsageError(f"cannot write {what} {path}: it is a directory")
+    if not directory.is_dir():
+        raise UsageError(f"cannot write {what} {path}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK):
+        raise UsageError(f"cannot write {what} {path}: directory {directory} is not writable")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UsageError(f"cannot write {what} {path}: file is not writable")
+
+
+def run_config_from_args(args: argparse.Namespace) -> RunConfig:
+    if args.screenshot is not None:
+        if args.screenshot.suffix.lower() != ".png":
+            raise UsageError(f"--screenshot {args.screenshot}: the file name must end in .png")
+        check_writable_file(args.screenshot, "screenshot")
+    if args.headless and args.frames is None and args.episodes is None:
+        raise UsageError("--headless needs --frames N or --episodes N, or it would never end")
+    return RunConfig(
+        mode=args.mode,
+        headless=args.headless,
+        frames=args.frames,
+        episodes=args.episodes,
+        seed=args.seed,
+        screenshot=args.screenshot,
+        data_dir=args.data_dir,
+        loop=LoopConfig(time_scale=args.time_scale),
+    )
+
+
+def run_command(argv: list[str]) -> int:
+    # "python play.py --headless ..." means the menu with those options.
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["menu", *argv]
+    args = build_parser(argv[0]).parse_args(argv)
+    if getattr(args, "command_module", None):
+        return importlib.import_module(args.command_module).run(args)
+    from cartpole_game.app import run_game
+
+    return run_game(run_config_from_args(args), report_first_frame=args.report_first_frame)

@@ -1,0 +1,48 @@
+"""Small configuration dataclasses, passed explicitly (no module-level mutable state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+SIM_STEP = 0.02  # CartPole-v1's tau: the simulation always advances in steps of this size
+TIME_SCALES = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+MIN_TIME_SCALE = TIME_SCALES[0]
+MAX_TIME_SCALE = TIME_SCALES[-1]
+
+
+@dataclass(frozen=True)
+class DisplayConfig:
+    width: int = 1280
+    height: int = 720
+    fps: int = 60
+    title: str = "CartPole"
+
+
+@dataclass(frozen=True)
+class LoopConfig:
+    step: float = SIM_STEP
+    max_steps_per_frame: int = 5  # catch-up cap: past it, the game slows rather than spirals
+    time_scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """What the command line asked for."""
+
+    mode: str = "menu"
+    headless: bool = False
+    frames: int | None = None
+    episodes: int | None = None
+    seed: int | None = None
+    screenshot: Path | None = None
+    data_dir: Path | None = None
+    display: DisplayConfig = DisplayConfig()
+    loop: LoopConfig = LoopConfig()
+
+
+def next_time_scale(current: float, direction: int) -> float:
+    """The next preset time scale up (+1) or down (-1), clamped to 0.25x..2x."""
+    index = min(range(len(TIME_SCALES)), key=lambda i: abs(TIME_SCALES[i] - current))
+    index = max(0, min(len(TIME_SCALES) - 1, index + direction))
+    return TIME_SCALES[index]

@@ -1,0 +1,1 @@
+"""Scenes: menu, play and overlays (later watch, takeover, versus, train), on a stack."""
