@@ -67,7 +67,7 @@ class App:
         return self.config.frames is None or self.frames_drawn < self.config.frames
 
     def frame(self) -> None:
-        """Handle events, run the simulation steps that are due, draw once."""
+        """Handle events, run the simulation steps that are due, draw once, wait for the next."""
         pygame = self.pygame
         cpu_start = time.process_time()
         now = self.clock.now()
@@ -96,11 +96,11 @@ class App:
             self.first_frame_at = time.time()
         if self.frame_cpu_times is not None:
             self.frame_cpu_times.append(time.process_time() - cpu_start)
+        self.clock.wait_for_next_frame(self.frame_period)
 
     def run(self) -> None:
         while self.running:
             self.frame()
-            self.clock.wait_for_next_frame(self.frame_period)
 
     def save_screenshot(self, path: os.PathLike[str] | str) -> None:
         try:
@@ -117,12 +117,33 @@ class App:
 def _open_display(config: RunConfig):  # -> pygame.Surface
     import pygame
 
+    if (
+        not config.headless
+        and sys.platform.startswith("linux")
+        and not os.environ.get("SDL_VIDEODRIVER")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        raise UserFacingError(
+            "no display found (DISPLAY is not set); run with --headless to play without a window"
+        )
     try:
         pygame.display.init()
     except pygame.error as exc:
         raise UserFacingError(
             f"no display available ({exc}); run with --headless to play without a window"
         ) from None
+    driver = pygame.display.get_driver()
+    if (
+        not config.headless
+        and driver in ("offscreen", "dummy")
+        and os.environ.get("SDL_VIDEODRIVER") != driver
+    ):
+        # SDL fell back to an invisible window: the player would see nothing at all.
+        pygame.display.quit()
+        raise UserFacingError(
+            "no display found (DISPLAY is not set); run with --headless to play without a window"
+        )
     pygame.font.init()
     size = (config.display.width, config.display.height)
     pygame.display.set_caption(config.display.title)
@@ -164,7 +185,6 @@ def run_game(config: RunConfig, report_first_frame: bool = False) -> int:
             app.frame()
             if report_first_frame and app.frames_drawn == 1:
                 print(f"first-frame {app.first_frame_at:.6f}", flush=True)
-            app.clock.wait_for_next_frame(app.frame_period)
         if config.screenshot is not None:
             app.save_screenshot(config.screenshot)
     finally:

@@ -1,0 +1,223 @@
+"""``python play.py bench``: the performance figures the issues ask for, as a table and JSON.
+
+Frame times are CPU time (``time.process_time``) per frame, headless at 1280×720, with the
+virtual clock so no sleeping is counted. Start-up is wall-clock time from launching
+``python play.py`` to the first frame drawn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cartpole_game.atomic import atomic_write_text
+from cartpole_game.errors import UsageError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SECTIONS = ("frames", "startup", "gym-render")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--only",
+        metavar="LIST",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections to run (default: all of {', '.join(SECTIONS)})",
+    )
+    parser.add_argument(
+        "--frames",
+        type=int,
+        default=1500,
+        metavar="N",
+        help="frames per frame-time measurement (default 1500)",
+    )
+    parser.add_argument(
+        "--startup-runs",
+        type=int,
+        default=5,
+        metavar="N",
+        help="launches to time for start-up (default 5)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("bench_results.json"),
+        metavar="PATH",
+        help="where to write the figures as JSON (default bench_results.json)",
+    )
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def wiggle_player(state) -> int:
+    """A scripted 'human' for the frame benchmark: pushes against the pole's lean."""
+    import pygame
+
+    return pygame.K_RIGHT if state[2] + 0.3 * state[3] > 0 else pygame.K_LEFT
+
+
+def measure_play_frames(frames: int, data_dir: Path) -> dict[str, Any]:
+    """Median and p99 CPU time per frame in the play scene, with keys held like a player would."""
+    import pygame
+
+    from cartpole_game.app import App
+    from cartpole_game.config import RunConfig
+
+    app = App(
+        RunConfig(mode="play", headless=True, seed=0, data_dir=data_dir), record_frame_times=True
+    )
+    held = None
+    try:
+        for _ in range(frames):
+            scene = app.ctx.stack.top
+            wanted = wiggle_player(scene.arena.state)
+            if wanted != held:
+                if held is not None:
+                    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=held))
+                pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=wanted))
+                held = wanted
+            app.frame()
+        times = app.frame_cpu_times or []
+    finally:
+        app.close()
+    warm = times[30:]  # skip font loading and first-blit costs
+    return frame_figures(warm)
+
+
+def frame_figures(times: list[float]) -> dict[str, Any]:
+    return {
+        "frames": len(times),
+        "median_ms": statistics.median(times) * 1000,
+        "p99_ms": percentile(times, 0.99) * 1000,
+        "max_ms": max(times) * 1000,
+    }
+
+
+def measure_startup(runs: int) -> dict[str, Any]:
+    """Wall-clock seconds from launching ``python play.py play`` to its first frame."""
+    samples = []
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", PYGAME_HIDE_SUPPORT_PROMPT="1")
+    for _ in range(runs):
+        started = time.time()
+        out = subprocess.run(
+            [
+                sys.executable,
+                str(REPO_ROOT / "play.py"),
+                "play",
+                "--headless",
+                "--frames",
+                "1",
+                "--report-first-frame",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        line = next((ln for ln in out.stdout.splitlines() if ln.startswith("first-frame ")), None)
+        if out.returncode != 0 or line is None:
+            raise RuntimeError(f"start-up run failed: {out.stderr.strip()[-300:]}")
+        samples.append(float(line.split()[1]) - started)
+    return {"runs": runs, "median_s": statistics.median(samples), "max_s": max(samples)}
+
+
+def measure_gym_render(frames: int) -> dict[str, Any]:
+    """For reference: gymnasium's own CartPole rgb_array render plus one step, 600×400."""
+    import gymnasium as gym
+
+    env = gym.make("CartPole-v1", render_mode="rgb_array")
+    env.reset(seed=0)
+    times = []
+    for i in range(frames):
+        start = time.process_time()
+        _, _, terminated, truncated, _ = env.step(i % 2)
+        env.render()
+        times.append(time.process_time() - start)
+        if terminated or truncated:
+            env.reset()
+    env.close()
+    return frame_figures(times[30:])
+
+
+def run(args: argparse.Namespace) -> int:
+    wanted = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = [s for s in wanted if s not in SECTIONS]
+    if unknown:
+        raise UsageError(
+            f"--only: unknown section {unknown[0]!r} (choose from {', '.join(SECTIONS)})"
+        )
+    if args.frames < 100:
+        raise UsageError(f"--frames must be at least 100, got {args.frames}")
+    import tempfile
+
+    results: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    }
+    with tempfile.TemporaryDirectory() as scratch:
+        steps: dict[str, Callable[[], dict[str, Any]]] = {
+            "frames": lambda: {"play": measure_play_frames(args.frames, Path(scratch))},
+            "startup": lambda: measure_startup(args.startup_runs),
+            "gym-render": lambda: measure_gym_render(args.frames),
+        }
+        for name in wanted:
+            print(f"measuring {name} ...", file=sys.stderr, flush=True)
+            results[name] = steps[name]()
+    print(format_table(results))
+    try:
+        atomic_write_text(args.out, json.dumps(results, indent=2) + "\n")
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+def format_table(results: dict[str, Any]) -> str:
+    rows: list[tuple[str, str, str]] = []
+    for mode, fig in results.get("frames", {}).items():
+        rows.append(
+            (
+                f"frame time, {mode} scene, 1280×720 (CPU)",
+                f"median {fig['median_ms']:.2f} ms, p99 {fig['p99_ms']:.2f} ms",
+                "median ≤ 2 ms",
+            )
+        )
+    if "startup" in results:
+        fig = results["startup"]
+        rows.append(
+            (
+                "launch to first frame (headless)",
+                f"median {fig['median_s']:.2f} s, max {fig['max_s']:.2f} s",
+                "≤ 1 s",
+            )
+        )
+    if "gym-render" in results:
+        fig = results["gym-render"]
+        rows.append(
+            (
+                "reference: gymnasium render + step, 600×400",
+                f"median {fig['median_ms']:.2f} ms, p99 {fig['p99_ms']:.2f} ms",
+                "",
+            )
+        )
+    widths = [max(len(r[i]) for r in [("figure", "measured", "target"), *rows]) for i in range(3)]
+    lines = [
+        " | ".join(
+            h.ljust(w) for h, w in zip(("figure", "measured", "target"), widths, strict=True)
+        )
+    ]
+    lines.append("-+-".join("-" * w for w in widths))
+    lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(lines)

@@ -1,0 +1,83 @@
+"""High scores: atomic writes, corrupt-file recovery, unwritable directories."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from cartpole_game import atomic
+from cartpole_game.highscores import HighScores
+
+
+def test_scores_are_kept_per_time_scale(tmp_path: Path) -> None:
+    path = tmp_path / "highscores.json"
+    scores = HighScores.load(path)
+    assert scores.submit(1.0, 42) is True
+    assert scores.submit(1.0, 30) is False
+    assert scores.submit(0.5, 7) is True
+    again = HighScores.load(path)
+    assert again.get(1.0) == 42 and again.get(0.5) == 7 and again.get(2.0) == 0
+    assert json.loads(path.read_text())["best"] == {"0.5x": 7, "1x": 42}
+
+
+def test_write_is_atomic_old_file_survives_a_failed_rename(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "highscores.json"
+    scores = HighScores.load(path)
+    scores.submit(1.0, 10)
+    before = path.read_bytes()
+
+    def failing_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "replace", failing_replace)
+    assert scores.submit(1.0, 99) is True  # the game goes on with the new best in memory
+    assert path.read_bytes() == before  # the file on disk is the old, complete one
+    assert any("No space left" in w for w in scores.warnings)
+    assert [p.name for p in tmp_path.iterdir()] == ["highscores.json"]  # no temp file left
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        "",
+        '{"best": {"1x": "lots"}, "format_version": 1}',
+        "[1, 2, 3]",
+        '{"best": {"1x": 5}, "format_version": 99}',
+    ],
+)
+def test_corrupt_file_is_moved_aside_with_a_warning(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "highscores.json"
+    path.write_text(content)
+    scores = HighScores.load(path)
+    assert scores.best == {}
+    assert len(scores.warnings) == 1 and "corrupt" in scores.warnings[0]
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("highscores.json.corrupt-")]
+    assert len(aside) == 1 and aside[0].read_text() == content
+    assert scores.submit(1.0, 3) and HighScores.load(path).get(1.0) == 3
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_directory_warns(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        scores = HighScores.load(locked / "highscores.json")
+        scores.submit(1.0, 5)
+        assert scores.get(1.0) == 5 and scores.warnings
+    finally:
+        locked.chmod(0o700)
+
+
+def test_directory_in_place_of_file_warns(tmp_path: Path) -> None:
+    # Works even as root: a path whose parent is a regular file cannot be created.
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    scores = HighScores.load(blocker / "highscores.json")
+    assert scores.submit(1.0, 5) is True
+    assert scores.get(1.0) == 5
+    assert any("could not save" in w for w in scores.warnings)
