@@ -51,6 +51,6 @@ def load_png_pixels(path: Path) -> np.ndarray:
 
 
 def centroid_x(mask: np.ndarray) -> float:
-    ys, xs = np.nonzero(mask)
+    _ys, xs = np.nonzero(mask)
     assert xs.size > 0, "no pixels of that colour on screen"
     return float(xs.mean())
