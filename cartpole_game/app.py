@@ -127,6 +127,7 @@ def _open_display(config: RunConfig):  # -> pygame.Surface
         raise UserFacingError(
             "no display found (DISPLAY is not set); run with --headless to play without a window"
         )
+    os.environ.setdefault("SDL_VIDEO_X11_WMCLASS", "cartpole_game")
     try:
         pygame.display.init()
     except pygame.error as exc:

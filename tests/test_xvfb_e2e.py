@@ -1,0 +1,147 @@
+"""End to end in a real X window: start the game under Xvfb, hold → with xdotool, look at it.
+
+Needs Xvfb, xdotool and xwd (Debian: xvfb, xdotool, x11-apps); ``.ci/run`` installs them. On CI
+a missing tool is a failure, elsewhere the test is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cartpole_game.render.theme import Palette
+from tests.helpers import REPO_ROOT, centroid_x, color_mask
+
+TOOLS = ("Xvfb", "xdotool", "xwd")
+missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+if missing and os.environ.get("CI"):
+    raise RuntimeError(f"CI must provide {', '.join(missing)} for the real-window test")
+pytestmark = [
+    pytest.mark.xvfb,
+    pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)}"),
+]
+
+
+def read_xwd(data: bytes) -> np.ndarray:
+    """Decode an xwd dump of a 24/32-bit TrueColor window into an (H, W, 3) RGB array."""
+    header = np.frombuffer(data[:100], dtype=">u4")
+    header_size, width, height = int(header[0]), int(header[4]), int(header[5])
+    byte_order, bits_per_pixel, bytes_per_line = int(header[7]), int(header[11]), int(header[12])
+    masks = [int(m) for m in header[14:17]]
+    ncolors = int(header[19])
+    assert bits_per_pixel == 32, f"unexpected xwd depth {bits_per_pixel}"
+    start = header_size + 12 * ncolors
+    raw = np.frombuffer(
+        data[start : start + height * bytes_per_line], dtype="<u4" if byte_order == 0 else ">u4"
+    )
+    pixels = raw.reshape(height, bytes_per_line // 4)[:, :width]
+    channels = []
+    for mask in masks:
+        shift = (mask & -mask).bit_length() - 1
+        channels.append(((pixels & mask) >> shift).astype(np.uint8))
+    return np.stack(channels, axis=-1)
+
+
+def free_display() -> int:
+    for number in range(90, 140):
+        if (
+            not Path(f"/tmp/.X11-unix/X{number}").exists()
+            and not Path(f"/tmp/.X{number}-lock").exists()
+        ):
+            return number
+    raise RuntimeError("no free X display number")
+
+
+@pytest.fixture
+def xvfb():
+    number = free_display()
+    server = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", "1600x900x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    display = f":{number}"
+    deadline = time.monotonic() + 15
+    while not Path(f"/tmp/.X11-unix/X{number}").exists():
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            pytest.fail("Xvfb did not start")
+        time.sleep(0.05)
+    yield display
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def xdo(display: str, *args: str) -> str:
+    out = subprocess.run(
+        ["xdotool", *args],
+        env=dict(os.environ, DISPLAY=display),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return out.stdout.strip()
+
+
+def test_holding_right_in_a_real_window_moves_the_cart_right(xvfb: str, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "SDL_VIDEODRIVER"}
+    env.update(DISPLAY=xvfb, SDL_AUDIODRIVER="dummy", CARTPOLE_GAME_DATA_DIR=str(tmp_path))
+    # Seed 35 starts with the pole leaning right, so holding → carries the cart furthest.
+    game = subprocess.Popen(
+        [sys.executable, str(REPO_ROOT / "play.py"), "play", "--seed", "35"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        window = xdo(
+            xvfb, "search", "--sync", "--onlyvisible", "--pid", str(game.pid)
+        ).splitlines()[0]
+        time.sleep(0.5)  # first frames drawn, "Ready?" showing
+        xdo(xvfb, "windowfocus", "--sync", window)
+        before = read_xwd(
+            subprocess.run(
+                ["xwd", "-silent", "-id", window],
+                env=dict(env),
+                capture_output=True,
+                timeout=30,
+                check=True,
+            ).stdout
+        )
+        # Real key events through XTEST, to the focused window (as a keyboard would send them).
+        xdo(xvfb, "keydown", "Right")
+        time.sleep(0.5)  # the push ends the "Ready?" pause; the pole falls left within ~10 steps
+        shot = subprocess.run(
+            ["xwd", "-silent", "-id", window],
+            env=dict(env),
+            capture_output=True,
+            timeout=30,
+            check=True,
+        ).stdout
+        xdo(xvfb, "keyup", "Right")
+    finally:
+        game.terminate()
+        try:
+            _, stderr = game.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            game.kill()
+            _, stderr = game.communicate()
+    after = read_xwd(shot)
+    assert after.shape[0] >= 720 and after.shape[1] >= 1280, after.shape
+    cart = Palette().cart
+    lower = slice(int(after.shape[0] * 0.5), int(after.shape[0] * 0.75))  # the cart's band
+    x_before = centroid_x(color_mask(before[lower], cart, tolerance=6))
+    x_after = centroid_x(color_mask(after[lower], cart, tolerance=6))
+    center = after.shape[1] / 2
+    assert abs(x_before - center) < 15, "the cart should start near the centre of the track"
+    assert x_after > x_before + 25, f"cart did not move right: {x_before:.0f} -> {x_after:.0f} px"
+    assert "Traceback" not in stderr
