@@ -1,0 +1,202 @@
+"""The checkpoint format: one ``.safetensors`` file per agent, weights plus JSON metadata.
+
+A file holds the agent's float32 tensors and, in the safetensors header's ``__metadata__``, one
+entry ``cartpole_game`` whose value is a JSON object::
+
+    {"format_version": 1, "kind": "dqn" | "linear", "architecture": {...},
+     "observation_space": {...}, "action_space": {...}, "training_config": {...}, "seed": 0,
+     "steps_trained": 12000, "eval_mean": 500.0, "eval_std": 0.0, "eval_episodes": 100,
+     "command": "python play.py train ...", "created": "2025-...", "game_version": "0.1.0"}
+
+Loading never executes anything from the file: the header is parsed as JSON here and the tensors
+are decoded by ``safetensors.numpy``; there is no pickle anywhere. Every problem with a file
+(missing, truncated, corrupt, not ours, wrong kind, wrong shapes, newer format) is raised as
+:class:`cartpole_game.errors.FileFormatError` naming the file. Saves are atomic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import struct
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cartpole_game.errors import FileFormatError
+
+FORMAT_VERSION = 1
+METADATA_KEY = "cartpole_game"
+KINDS = ("dqn", "linear")
+MAX_HEADER_BYTES = 1 << 20  # our headers are a few kB; anything bigger is not ours
+
+OBSERVATION_SPACE = {
+    "type": "Box",
+    "shape": [4],
+    "dtype": "float32",
+    "names": ["x", "x_dot", "theta", "theta_dot"],
+}
+ACTION_SPACE = {"type": "Discrete", "n": 2, "names": ["push_left", "push_right"]}
+
+
+@dataclass
+class Checkpoint:
+    """An agent's weights (name -> float32 array) and its metadata (a JSON-able dict)."""
+
+    kind: str
+    architecture: dict[str, Any]
+    tensors: dict[str, np.ndarray]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def expected_shapes(kind: str, architecture: dict[str, Any]) -> dict[str, tuple[int, ...]]:
+    """The tensor names and shapes an architecture needs."""
+    if kind == "linear":
+        return {"weights": (4,), "bias": (1,)}
+    sizes = [int(s) for s in architecture["sizes"]]
+    shapes: dict[str, tuple[int, ...]] = {}
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+        shapes[f"layers.{i}.weight"] = (n_out, n_in)
+        shapes[f"layers.{i}.bias"] = (n_out,)
+    return shapes
+
+
+def save_checkpoint(path: str | os.PathLike[str], checkpoint: Checkpoint) -> Path:
+    """Write ``checkpoint`` to ``path`` atomically: temp file in the same folder, fsync, rename.
+
+    Raises ``OSError`` if the file cannot be written; the caller decides how to tell the user.
+    """
+    from safetensors.numpy import save
+
+    path = Path(path)
+    meta = {
+        "format_version": FORMAT_VERSION,
+        "kind": checkpoint.kind,
+        "architecture": checkpoint.architecture,
+        "observation_space": OBSERVATION_SPACE,
+        "action_space": ACTION_SPACE,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **{k: v for k, v in checkpoint.metadata.items() if k not in ("format_version", "kind")},
+    }
+    tensors = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in checkpoint.tensors.items()}
+    data = save(tensors, metadata={METADATA_KEY: json.dumps(meta, sort_keys=True)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable where the OS allows
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return path
+
+
+def _describe_foreign(data: bytes) -> str:
+    if data[:1] == b"\x80" or data[:2] == b"PK":
+        return (
+            "not a cartpole_game checkpoint: this looks like a pickle/PyTorch file, "
+            "which is never loaded because unpickling can run code"
+        )
+    return "not a cartpole_game checkpoint (not a safetensors file)"
+
+
+def _read_header(path: Path, data: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parse the safetensors header; return (tensor entries, our metadata)."""
+    if len(data) < 8:
+        raise FileFormatError(path, "file is truncated or empty (no safetensors header)")
+    (header_len,) = struct.unpack("<Q", data[:8])
+    if header_len > MAX_HEADER_BYTES:
+        raise FileFormatError(path, _describe_foreign(data))
+    if 8 + header_len > len(data):
+        raise FileFormatError(path, "file is truncated (header runs past the end of the file)")
+    try:
+        header = json.loads(data[8 : 8 + header_len].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise FileFormatError(path, _describe_foreign(data)) from None
+    if not isinstance(header, dict):
+        raise FileFormatError(path, "corrupt safetensors header")
+    raw_meta = (header.pop("__metadata__", None) or {}).get(METADATA_KEY)
+    if raw_meta is None:
+        raise FileFormatError(path, "a safetensors file, but not a cartpole_game checkpoint")
+    try:
+        meta = json.loads(raw_meta)
+    except json.JSONDecodeError:
+        raise FileFormatError(path, "corrupt checkpoint metadata (invalid JSON)") from None
+    if not isinstance(meta, dict):
+        raise FileFormatError(path, "corrupt checkpoint metadata")
+    return header, meta
+
+
+def load_checkpoint(path: str | os.PathLike[str], kind: str | None = None) -> Checkpoint:
+    """Read and validate a checkpoint; if ``kind`` is given, the file must be of that kind."""
+    from safetensors.numpy import load
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise FileFormatError(path, "no such checkpoint file") from None
+    except IsADirectoryError:
+        raise FileFormatError(path, "is a directory, not a checkpoint file") from None
+    except OSError as e:
+        raise FileFormatError(path, f"cannot read: {e.strerror or e}") from None
+    _header, meta = _read_header(path, data)
+
+    version = meta.get("format_version")
+    if not isinstance(version, int):
+        raise FileFormatError(path, "corrupt checkpoint metadata (no format_version)")
+    if version > FORMAT_VERSION:
+        raise FileFormatError(
+            path,
+            f"checkpoint format version {version} is newer than this game supports "
+            f"({FORMAT_VERSION}); update cartpole_game",
+        )
+    file_kind = meta.get("kind")
+    if file_kind not in KINDS:
+        raise FileFormatError(path, f"unknown agent kind {file_kind!r}")
+    if kind is not None and file_kind != kind:
+        raise FileFormatError(path, f"wrong kind of checkpoint: expected {kind}, got {file_kind}")
+    architecture = meta.get("architecture")
+    try:
+        shapes = expected_shapes(file_kind, architecture)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        raise FileFormatError(path, "corrupt checkpoint metadata (bad architecture)") from None
+
+    try:
+        tensors = load(data)
+    except Exception as e:  # safetensors raises its own error type for any malformed body
+        problem = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise FileFormatError(path, f"corrupt or truncated tensor data ({problem})") from None
+    if set(tensors) != set(shapes):
+        missing = sorted(set(shapes) - set(tensors))
+        extra = sorted(set(tensors) - set(shapes))
+        raise FileFormatError(
+            path, f"wrong tensors for a {file_kind} agent (missing {missing}, unexpected {extra})"
+        )
+    for name, shape in shapes.items():
+        t = tensors[name]
+        if t.shape != shape:
+            raise FileFormatError(
+                path, f"wrong shape for {name}: {list(t.shape)}, expected {list(shape)}"
+            )
+        if t.dtype != np.float32:
+            raise FileFormatError(path, f"wrong dtype for {name}: {t.dtype}, expected float32")
+        if not np.isfinite(t).all():
+            raise FileFormatError(path, f"corrupt weights: {name} holds NaN or infinity")
+    return Checkpoint(file_kind, architecture, tensors, meta)  # type: ignore[arg-type]
