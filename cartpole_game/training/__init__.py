@@ -1,0 +1,83 @@
+"""Training: vectorised CartPole, greedy evaluation, the linear search and the DQN trainer.
+
+Both trainers are iterators: each ``next()`` does a small, bounded amount of work (one vector
+step and its gradient updates, or one generation of the search) and yields a
+:class:`TrainProgress`. The command-line progress bar and the live training view drive the same
+iterator; a UI can pause simply by not calling ``next()``. When the trainer stops (solved, or out
+of budget) iteration ends; ``best_checkpoint()`` then gives the best evaluated weights.
+
+Nothing here imports pygame; only ``training.dqn`` imports torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from cartpole_game.agents.checkpoint import Checkpoint
+from cartpole_game.training.evaluate import SOLVED_MEAN, EvalResult
+
+
+@dataclass(frozen=True)
+class EvalPoint:
+    """The summary of one greedy evaluation, taken after ``steps`` environment steps."""
+
+    steps: int
+    mean: float
+    std: float
+    min: float
+    max: float
+    episodes: int
+    fraction_500: float
+
+    @classmethod
+    def from_result(cls, steps: int, result: EvalResult) -> EvalPoint:
+        return cls(
+            steps,
+            result.mean,
+            result.std,
+            result.min,
+            result.max,
+            result.episodes,
+            result.fraction_at(500.0),
+        )
+
+
+@dataclass(frozen=True)
+class TrainProgress:
+    """One report from a trainer. ``snapshot()`` copies the current weights (numpy arrays)."""
+
+    algo: str
+    steps: int  # environment steps so far
+    episodes: int  # finished training episodes so far
+    episode_returns: list[float]  # returns of the episodes that finished in this item
+    epsilon: float | None  # exploration rate (DQN only)
+    loss: float | None  # mean TD loss over this item's updates (DQN only)
+    steps_per_second: float
+    elapsed: float  # seconds spent training (time inside next(), so pauses do not count)
+    evaluation: EvalPoint | None  # set on the items that ran an evaluation
+    best_eval: EvalPoint | None
+    solved: bool
+    solved_at_steps: int | None
+    done: bool  # the last item: solved, or budget spent
+    snapshot: Callable[[], dict[str, np.ndarray]]
+
+
+class Trainer(Protocol):
+    """What the train command and the live view need from a trainer."""
+
+    algo: str
+
+    def __iter__(self) -> Iterator[TrainProgress]: ...
+
+    def __next__(self) -> TrainProgress: ...
+
+    def best_checkpoint(self, command: str = "") -> Checkpoint | None:
+        """The best evaluated weights so far, ready to save (None before any evaluation)."""
+        ...
+
+
+__all__ = ["SOLVED_MEAN", "EvalPoint", "TrainProgress", "Trainer"]
