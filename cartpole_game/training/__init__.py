@@ -79,5 +79,9 @@ class Trainer(Protocol):
         """The best evaluated weights so far, ready to save (None before any evaluation)."""
         ...
 
+    def evaluate_current(self) -> EvalPoint:
+        """Evaluate the current weights now; they become the best if they beat it."""
+        ...
+
 
 __all__ = ["SOLVED_MEAN", "EvalPoint", "TrainProgress", "Trainer"]

@@ -282,6 +282,10 @@ class DQNTrainer:
                 torch._foreach_lerp_(self.target_params, self.params, cfg.target_tau)
         return loss.item()
 
+    def evaluate_current(self) -> EvalPoint:
+        """Evaluate the current weights now (e.g. when interrupted before any evaluation)."""
+        return self._evaluate()
+
     def _evaluate(self) -> EvalPoint:
         cfg = self.config
         tensors = self.snapshot()

@@ -138,6 +138,10 @@ class LinearSearch:
             alive[idx[physics.terminal_mask(nxt)]] = False
         return returns.reshape(len(weights), k), steps
 
+    def evaluate_current(self) -> EvalPoint:
+        """Verify the current best guess now (e.g. when interrupted before any verification)."""
+        return self._verify(self.candidate)
+
     def _verify(self, weights: np.ndarray) -> EvalPoint:
         cfg = self.config
         policy = LinearPolicy(weights)

@@ -1,0 +1,75 @@
+"""``python play.py eval``: play an agent greedily for many episodes and report its returns.
+
+Episodes run one by one on the real environment (``cartpole_game.env.CartPoleEnv``, 500-step
+limit), the same dynamics as gymnasium's CartPole-v1, through the same ``act`` the game calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from cartpole_game.errors import UserFacingError
+
+
+def _whole_number(low: int, what: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value < 2**32:
+            raise argparse.ArgumentTypeError(f"{what} must be between {low} and 2**32-1")
+        return value
+
+    return parse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--agent",
+        default="dqn",
+        metavar="dqn|linear|PATH",
+        help="a shipped agent or a .safetensors checkpoint (default dqn)",
+    )
+    parser.add_argument(
+        "--episodes", type=_whole_number(1, "episodes"), default=100, help="default 100"
+    )
+    parser.add_argument(
+        "--seed", type=_whole_number(0, "seed"), default=0, help="seed of the first reset"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    from cartpole_game.agents import load_agent, resolve_agent_path
+    from cartpole_game.training.evaluate import evaluate_controller
+
+    agent = load_agent(args.agent)
+    result = evaluate_controller(agent, episodes=args.episodes, seed=args.seed)
+    if args.json:
+        print(json.dumps({"agent": args.agent, "seed": args.seed, **result.as_dict()}))
+        return 0
+    print(
+        f"{agent.name} ({resolve_agent_path(args.agent)}), {result.episodes} episodes "
+        f"from seed {args.seed}:\n"
+        f"  mean {result.mean:.1f}, std {result.std:.1f}, min {result.min:.0f}, "
+        f"max {result.max:.0f}; reached 500 in {result.fraction_at(500.0):.0%} of episodes"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="play.py eval", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except UserFacingError as e:
+        print(f"play.py: error: {e}", file=sys.stderr)
+        return e.exit_status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,258 @@
+"""``python play.py train``: train a DQN or a linear policy headless, with a progress bar.
+
+Writes the best evaluated weights as a checkpoint, the learning curve as JSON lines and a PNG
+plot of it next to the checkpoint. Ctrl-C or SIGTERM stops training and still saves the best
+weights so far. With ``--json`` the last line of output is a JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shlex
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+
+from cartpole_game.errors import UsageError, UserFacingError
+
+DEFAULT_STEPS = {"dqn": 50_000, "linear": 1_000_000}
+RUNS_DIR = Path("runs")
+
+
+def _whole_number(low: int, what: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value < 2**32:
+            raise argparse.ArgumentTypeError(f"{what} must be between {low} and 2**32-1")
+        return value
+
+    return parse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--algo", choices=("dqn", "linear"), required=True, help="what to train")
+    parser.add_argument("--seed", type=_whole_number(0, "seed"), default=0, help="default 0")
+    parser.add_argument(
+        "--steps",
+        type=_whole_number(1, "steps"),
+        metavar="N",
+        help=f"environment-step budget (default {DEFAULT_STEPS['dqn']:,} for dqn, "
+        f"{DEFAULT_STEPS['linear']:,} for linear)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="PATH",
+        help="checkpoint to write (default runs/<algo>-seed<N>.safetensors)",
+    )
+    parser.add_argument("--json", action="store_true", help="end with a JSON summary line")
+    if "--headless" not in parser._option_string_actions:  # cli.py may add it already
+        parser.add_argument(
+            "--headless", action="store_true", help="no window (training is always headless now)"
+        )
+
+
+def _command_line() -> str:
+    """The command that is running, as it would be typed, for the checkpoint's metadata."""
+    prog = Path(sys.argv[0]).name
+    head = ["python", "play.py"] if prog == "play.py" else ["python", "-m", __name__]
+    return shlex.join([*head, *sys.argv[1:]])
+
+
+def _check_out_path(out: Path) -> None:
+    if out.suffix != ".safetensors":
+        raise UsageError(f"--out {out}: the file name must end in .safetensors")
+    if out.is_dir():
+        raise UsageError(f"cannot write checkpoint {out}: it is a directory")
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"cannot write checkpoint {out}: {e.strerror or e}") from None
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise UsageError(f"cannot write checkpoint {out}: permission denied")
+
+
+def make_trainer(algo: str, steps: int, seed: int):
+    if algo == "dqn":
+        from cartpole_game.training.dqn import DQNConfig, DQNTrainer
+
+        return DQNTrainer(DQNConfig(total_steps=steps), seed=seed)
+    from cartpole_game.training.linear_search import LinearSearch, LinearSearchConfig
+
+    return LinearSearch(LinearSearchConfig(total_steps=steps), seed=seed)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt(received: list[int]) -> Iterator[None]:
+    """Turn SIGTERM into KeyboardInterrupt, so both save the best weights and exit cleanly."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def save_with_fallback(path: Path, checkpoint) -> tuple[Path, str | None]:
+    """Save atomically to ``path``; if that fails, to a temp folder. Returns (where, error)."""
+    from cartpole_game.agents.checkpoint import save_checkpoint
+
+    try:
+        return save_checkpoint(path, checkpoint), None
+    except OSError as e:
+        error = f"cannot write checkpoint {path}: {e.strerror or e}"
+    fallback = Path(tempfile.gettempdir()) / f"cartpole_game-{os.getpid()}-{path.name}"
+    try:
+        return save_checkpoint(fallback, checkpoint), error
+    except OSError as e:
+        return Path(), f"{error}; nor to {fallback}: {e.strerror or e}"
+
+
+def _write_curve(out: Path, returns: list, evals: list, title: str) -> tuple[Path, Path]:
+    from cartpole_game.atomic import atomic_write_text
+    from cartpole_game.render.chart import LearningCurve, render_learning_curve_png
+
+    curve_path = out.with_name(out.stem + ".curve.jsonl")
+    plot_path = out.with_name(out.stem + ".curve.png")
+    lines = [json.dumps({"type": "episode", "step": s, "return": r}) for s, r in returns]
+    lines += [json.dumps({"type": "eval", "step": s, "mean": m}) for s, m in evals]
+    atomic_write_text(curve_path, "\n".join(lines) + "\n")
+    render_learning_curve_png(str(plot_path), LearningCurve(returns, evals, title=title))
+    return curve_path, plot_path
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    steps = args.steps or DEFAULT_STEPS[args.algo]
+    out: Path = args.out or RUNS_DIR / f"{args.algo}-seed{args.seed}.safetensors"
+    _check_out_path(out)
+    trainer = make_trainer(args.algo, steps, args.seed)
+
+    returns: list[tuple[int, float]] = []
+    evals: list[tuple[int, float]] = []
+    recent: deque[float] = deque(maxlen=20)
+    progress = None
+    interrupted = False
+    signals: list[int] = []
+    bar = tqdm(total=steps, unit="step", unit_scale=True, dynamic_ncols=True, file=sys.stderr)
+    last_postfix = 0.0
+    try:
+        with _sigterm_as_interrupt(signals):
+            for progress in trainer:
+                returns.extend((progress.steps, r) for r in progress.episode_returns)
+                recent.extend(progress.episode_returns)
+                if progress.evaluation is not None:
+                    evals.append((progress.steps, progress.evaluation.mean))
+                bar.update(min(progress.steps, steps) - bar.n)
+                now = time.monotonic()
+                if now - last_postfix > 0.25 or progress.done:
+                    last_postfix = now
+                    bar.set_postfix_str(_postfix(progress, recent, evals), refresh=False)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        bar.close()
+
+    if trainer.best_checkpoint() is None:  # stopped before any evaluation: evaluate now
+        point = trainer.evaluate_current()
+        evals.append((point.steps, point.mean))
+    checkpoint = trainer.best_checkpoint(command=_command_line())
+    where, error = save_with_fallback(out, checkpoint)
+    curve_path = plot_path = None
+    if error is None:
+        try:
+            curve_path, plot_path = _write_curve(
+                out, returns, evals, f"{args.algo}, seed {args.seed}"
+            )
+        except Exception as e:  # the checkpoint is safe; a missing plot is only worth a warning
+            print(f"play.py: warning: could not write the learning curve: {e}", file=sys.stderr)
+
+    best = trainer.best_eval
+    solved = progress is not None and progress.solved
+    summary = {
+        "algo": args.algo,
+        "seed": args.seed,
+        "solved": solved,
+        "solved_at_steps": progress.solved_at_steps if progress else None,
+        "steps": trainer.steps,
+        "train_seconds": round(trainer.elapsed, 3),
+        "eval_mean": best.mean,
+        "eval_std": best.std,
+        "eval_episodes": best.episodes,
+        "checkpoint": str(where) if str(where) != "." else None,
+        "curve": str(curve_path) if curve_path else None,
+        "plot": str(plot_path) if plot_path else None,
+        "interrupted": interrupted,
+    }
+    if interrupted:
+        print("interrupted: saving the best weights so far", file=sys.stderr)
+    if error is not None:
+        kept = f"; the weights were saved to {where} instead" if summary["checkpoint"] else ""
+        print(f"play.py: error: {error}{kept}", file=sys.stderr)
+    if not args.json:
+        state = (
+            f"solved after {summary['solved_at_steps']:,} steps"
+            if solved
+            else f"not solved in {trainer.steps:,} steps"
+        )
+        print(
+            f"{args.algo} seed {args.seed}: {state} in {trainer.elapsed:.1f} s of training; "
+            f"best evaluation {best.mean:.1f} ± {best.std:.1f} over {best.episodes} episodes"
+        )
+        if summary["checkpoint"]:
+            print(f"checkpoint: {where}")
+        if curve_path:
+            print(f"learning curve: {curve_path} (plot {plot_path})")
+    else:
+        print(json.dumps(summary))
+    if error is not None:
+        return 1
+    if interrupted:
+        return 128 + signal.SIGTERM if signals else 130
+    return 0
+
+
+def _postfix(progress, recent: deque, evals: list) -> str:
+    parts = []  # tqdm itself shows steps/s
+    if recent:
+        parts.append(f"return {sum(recent) / len(recent):.0f}")
+    if progress.epsilon is not None:
+        parts.append(f"ε {progress.epsilon:.2f}")
+    if evals:
+        parts.append(f"last eval {evals[-1][1]:.0f}")
+    return ", ".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="play.py train", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except UserFacingError as e:
+        print(f"play.py: error: {e}", file=sys.stderr)
+        return e.exit_status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
