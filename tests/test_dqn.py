@@ -1,0 +1,94 @@
+"""The DQN: numpy acting equals the torch network, and training solves CartPole."""
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from cartpole_game.agents.dqn import DQNPolicy, build_q_network, network_tensors
+from cartpole_game.training.dqn import DQNConfig, DQNTrainer, NStepCollector
+from cartpole_game.training.evaluate import evaluate_controller
+from cartpole_game.training.vector_env import VectorCartPole
+
+
+def test_numpy_q_values_equal_the_torch_network():
+    torch.manual_seed(0)
+    net = build_q_network([4, 64, 64, 2], input_scale=(1 / 2.4, 1 / 3.0, 1 / 0.21, 1 / 3.0))
+    policy = DQNPolicy(network_tensors(net))
+    obs = np.random.default_rng(0).normal(size=(500, 4)).astype(np.float32)
+    with torch.no_grad():
+        expected = net(torch.from_numpy(obs)).numpy()
+    np.testing.assert_allclose(policy.q_values_batch(obs), expected, atol=1e-5, rtol=1e-5)
+    for o, q in zip(obs[:20], expected[:20], strict=False):
+        np.testing.assert_allclose(policy.action_values(o), q, atol=1e-5, rtol=1e-5)
+        assert policy.act(o) == int(np.argmax(q))
+
+
+def test_n_step_transitions_sum_discounted_rewards_and_stop_at_episode_ends():
+    env, gamma = VectorCartPole(3, seed=1), 0.9
+    collector = NStepCollector(3, 3, gamma)
+    obs = env.reset()
+    rng = np.random.default_rng(0)
+    emitted, discounts = 0, []
+    for _ in range(300):
+        actions = rng.integers(0, 2, 3)
+        step = env.step(actions)
+        batch = collector.add(obs, actions, step)
+        obs = step.obs
+        emitted += len(batch[1])
+        for ret, disc in zip(batch[2], batch[4], strict=False):
+            if disc > 0:  # a full 3-step transition
+                assert ret == pytest.approx(1 + gamma + gamma**2)
+                assert disc == pytest.approx(gamma**3)
+            discounts.append(disc)
+    assert emitted == 300 * 3 - 2 * 3  # all but the two still-open transitions per env
+    assert 0.0 in discounts  # terminations cut the bootstrap
+
+
+@pytest.mark.slow
+def test_dqn_solves_on_a_fixed_seed_within_budget():
+    trainer = DQNTrainer(DQNConfig(total_steps=50_000), seed=1)
+    items = []
+    for progress in trainer:
+        items.append(progress)
+    last = items[-1]
+    assert last.solved and last.solved_at_steps <= 50_000
+    assert last.best_eval.mean >= 475
+    eps = [p.epsilon for p in items]
+    assert eps[0] == 1.0 and all(b <= a for a, b in itertools.pairwise(eps))
+    assert any(p.loss is not None for p in items)
+    assert all(p.steps_per_second > 0 for p in items[1:])
+    ckpt = trainer.best_checkpoint("test")
+    assert ckpt.kind == "dqn" and ckpt.metadata["seed"] == 1
+    # The kept weights play as well on the real environment.
+    assert evaluate_controller(DQNPolicy(ckpt.tensors), episodes=100, seed=9).mean >= 475
+
+
+def test_each_next_is_a_small_step_and_snapshots_are_numpy():
+    trainer = DQNTrainer(DQNConfig(total_steps=400, num_envs=8), seed=0)
+    first = next(trainer)
+    assert first.steps == 8 and not first.done
+    snap = first.snapshot()
+    assert set(snap) == {f"layers.{i}.{k}" for i in range(3) for k in ("weight", "bias")}
+    assert all(isinstance(v, np.ndarray) for v in snap.values())
+    rest = list(trainer)
+    assert rest[-1].done and rest[-1].steps == 400
+    # Stopping before any evaluation still leaves weights to save.
+    trainer.evaluate_current()
+    assert trainer.best_checkpoint() is not None
+
+
+def test_acting_with_the_shipped_dqn_needs_neither_torch_nor_pygame():
+    code = (
+        "import sys, numpy as np\n"
+        "from cartpole_game.agents import load_agent\n"
+        "a = load_agent('dqn')\n"
+        "a.act(np.zeros(4, np.float32)); a.action_values(np.zeros(4, np.float32))\n"
+        "assert 'torch' not in sys.modules and 'pygame' not in sys.modules, 'imported'\n"
+    )
+    repo = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=repo)

@@ -1,0 +1,153 @@
+"""``play.py train`` and ``play.py eval`` as a user runs them: exit statuses, output, files."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cartpole_game.agents.checkpoint import load_checkpoint
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def play(*args, timeout=120):
+    return subprocess.run(
+        [sys.executable, "play.py", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def last_json(stdout):
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_train_linear_json_then_eval_json(tmp_path):
+    out = tmp_path / "lin.safetensors"
+    r = play("train", "--algo", "linear", "--headless", "--seed", "1", "--out", str(out), "--json")
+    assert r.returncode == 0, r.stderr
+    summary = last_json(r.stdout)
+    assert summary["solved"] is True and summary["eval_mean"] == 500.0
+    assert summary["checkpoint"] == str(out) and summary["train_seconds"] < 5
+    assert isinstance(summary["solved_at_steps"], int)
+    assert (tmp_path / "lin.curve.jsonl").exists() and (tmp_path / "lin.curve.png").exists()
+    meta = load_checkpoint(out).metadata
+    assert meta["seed"] == 1 and "train --algo linear" in meta["command"]
+
+    r = play("eval", "--agent", str(out), "--episodes", "20", "--seed", "3", "--json")
+    assert r.returncode == 0, r.stderr
+    result = json.loads(r.stdout)
+    assert set(result) >= {"mean", "std", "min", "max", "episodes", "returns"}
+    assert result["episodes"] == 20 and len(result["returns"]) == 20
+    assert result["mean"] == 500.0
+
+
+@pytest.mark.slow
+def test_train_dqn_json(tmp_path):
+    out = tmp_path / "d.safetensors"
+    r = play("train", "--algo", "dqn", "--headless", "--seed", "3", "--out", str(out), "--json")
+    assert r.returncode == 0, r.stderr
+    summary = last_json(r.stdout)
+    assert summary["solved"] is True and summary["eval_mean"] >= 475
+    assert summary["solved_at_steps"] <= 50_000
+    assert load_checkpoint(out, kind="dqn").metadata["steps_trained"] == summary["solved_at_steps"]
+
+
+def test_eval_shipped_agents_human_output():
+    r = play("eval", "--agent", "linear", "--episodes", "10")
+    assert r.returncode == 0, r.stderr
+    assert "mean 500.0" in r.stdout and "reached 500 in 100%" in r.stdout
+
+
+@pytest.mark.parametrize(
+    "agent, words",
+    [("no/such/file.safetensors", "no such checkpoint"), ("ppo", "no such checkpoint")],
+)
+def test_bad_agent_is_one_line_exit_2(agent, words):
+    r = play("eval", "--agent", agent, "--episodes", "5")
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("play.py: error: ")
+    assert agent in lines[0] and words in lines[0]
+
+
+def test_pickle_agent_refused_by_the_cli(tmp_path):
+    evil = tmp_path / "evil.pt"
+    evil.write_bytes(b"\x80\x04\x95" + b"\x00" * 40)
+    r = play("eval", "--agent", str(evil))
+    assert r.returncode == 2 and "pickle" in r.stderr and str(evil) in r.stderr
+
+
+def test_unwritable_out_is_one_line_exit_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = play("train", "--algo", "linear", "--headless", "--out", str(blocker / "x.safetensors"))
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and "cannot write checkpoint" in r.stderr
+    r = play("train", "--algo", "linear", "--headless", "--out", str(tmp_path / "x.pt"))
+    assert r.returncode == 2 and ".safetensors" in r.stderr
+
+
+def test_failed_save_keeps_the_weights_elsewhere(tmp_path, monkeypatch):
+    import cartpole_game.agents.checkpoint as checkpoint_module
+    from cartpole_game.commands.train import save_with_fallback
+    from cartpole_game.training.linear_search import LinearSearch
+
+    search = LinearSearch(seed=0)
+    for _ in search:
+        pass
+    target = tmp_path / "x.safetensors"
+    real_save = checkpoint_module.save_checkpoint
+
+    def failing_save(path, checkpoint):
+        if Path(path) == target:
+            raise OSError(28, "No space left on device")
+        return real_save(path, checkpoint)
+
+    monkeypatch.setattr(checkpoint_module, "save_checkpoint", failing_save)
+    where, error = save_with_fallback(target, search.best_checkpoint())
+    assert error == f"cannot write checkpoint {target}: No space left on device"
+    assert not target.exists()
+    assert where.exists() and load_checkpoint(where).kind == "linear"
+    where.unlink()
+
+
+@pytest.mark.slow
+def test_sigterm_saves_the_best_so_far_and_exits_cleanly(tmp_path):
+    out = tmp_path / "term.safetensors"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "play.py",
+            "train",
+            "--algo",
+            "dqn",
+            "--headless",
+            "--seed",
+            "0",
+            "--steps",
+            "1000000",
+            "--out",
+            str(out),
+            "--json",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4)
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr
+    summary = last_json(stdout)
+    assert summary["interrupted"] is True and summary["checkpoint"] == str(out)
+    assert load_checkpoint(out, kind="dqn").metadata["eval_episodes"] == 100
