@@ -36,6 +36,9 @@ class App:
 
         self.pygame = pygame
         self.config = config
+        # Agents and replay files first: bad input is reported before a window opens.
+        self.agents = load_agents_for(config)
+        self.replay = load_replay_for(config)
         self.clock = clock or (VirtualClock() if config.headless else RealClock())
         self.screen = _open_display(config)
         theme = Theme.create()
@@ -46,10 +49,11 @@ class App:
             arena_renderer=ArenaRenderer(theme),
             hud=Hud(theme),
             high_scores=HighScores.load(data_dir / "highscores.json"),
+            data_dir=data_dir,
             time_scale=config.loop.time_scale,
             screen_size=(config.display.width, config.display.height),
         )
-        self.ctx.modes.update(_mode_factories(self.ctx))
+        self.ctx.modes.update(self._mode_factories())
         self.ctx.collect_warnings()
         self.accumulator = FixedStepAccumulator(config.loop.step, config.loop.max_steps_per_frame)
         self.frame_period = 1.0 / config.display.fps
@@ -113,6 +117,41 @@ class App:
             self.ctx.stack.pop()
         self.pygame.display.quit()
 
+    def agent(self, spec: str):  # -> ExplainingController
+        """The agent ``spec`` names, loaded once (numpy only, no torch)."""
+        if spec not in self.agents:
+            from cartpole_game.agents import load_agent
+
+            self.agents[spec] = load_agent(spec)
+        return self.agents[spec]
+
+    def side(self, spec: str):  # -> Controller
+        from cartpole_game.controllers import HumanController
+
+        return HumanController() if spec == "human" else self.agent(spec)
+
+    def _mode_factories(self):  # -> dict[str, Callable[[], Scene]]
+        from cartpole_game.scenes.menu import MenuScene
+        from cartpole_game.scenes.play import PlayScene
+        from cartpole_game.scenes.takeover import TakeoverScene
+        from cartpole_game.scenes.versus import VersusScene
+        from cartpole_game.scenes.watch import WatchScene
+
+        ctx, config = self.ctx, self.config
+        factories = {
+            "menu": lambda: MenuScene(ctx),
+            "play": lambda: PlayScene(ctx, hint_agent_loader=lambda: self.agent(config.agent)),
+            "watch": lambda: WatchScene(ctx, self.agent(config.agent)),
+            "takeover": lambda: TakeoverScene(ctx, self.agent(config.agent)),
+            "versus": lambda: VersusScene(ctx, self.side(config.left), self.side(config.right)),
+        }
+        if self.replay is not None:
+            from cartpole_game.scenes.replay_scene import ReplayScene
+
+            replay = self.replay
+            factories["replay"] = lambda: ReplayScene(ctx, replay)
+        return factories
+
 
 def _open_display(config: RunConfig):  # -> pygame.Surface
     import pygame
@@ -168,14 +207,24 @@ def _icon():  # -> pygame.Surface
     return icon
 
 
-def _mode_factories(ctx):  # -> dict[str, Callable[[], Scene]]
-    from cartpole_game.scenes.menu import MenuScene
-    from cartpole_game.scenes.play import PlayScene
+def load_agents_for(config: RunConfig) -> dict:
+    """Load the agents the starting mode needs, so a bad ``--agent`` fails before the window."""
+    from cartpole_game.agents import load_agent
 
-    return {
-        "menu": lambda: MenuScene(ctx),
-        "play": lambda: PlayScene(ctx),
-    }
+    specs: list[str] = []
+    if config.mode in ("watch", "takeover"):
+        specs.append(config.agent)
+    elif config.mode == "versus":
+        specs += [s for s in (config.left, config.right) if s != "human"]
+    return {spec: load_agent(spec) for spec in specs}
+
+
+def load_replay_for(config: RunConfig):  # -> Replay | None
+    if config.replay is None:
+        return None
+    from cartpole_game.replay import load_replay
+
+    return load_replay(config.replay)
 
 
 def run_game(config: RunConfig, report_first_frame: bool = False) -> int:

@@ -14,7 +14,12 @@ from cartpole_game.errors import UsageError
 DRAWING_MODES = {
     "menu": "the main menu (default)",
     "play": "balance the pole yourself with the arrow keys",
+    "watch": "watch a trained agent play, its decision shown live",
+    "takeover": "play, and hand the cart to the agent mid-episode with Tab",
+    "versus": "two sides, same start, same pokes: who lasts longer?",
+    "replay": "play back a recorded episode exactly",
 }
+SHIPPED_AGENTS = ("dqn", "linear")
 # Modes implemented as command modules with add_arguments(parser) and run(args) -> int.
 COMMAND_MODES = {
     "train": ("cartpole_game.commands.train", "train an agent (DQN or linear policy)"),
@@ -66,6 +71,69 @@ def time_scale(text: str) -> float:
     return value
 
 
+def agent_spec(text: str) -> str:
+    """``dqn``, ``linear`` or the path of an existing checkpoint file."""
+    if text in SHIPPED_AGENTS or Path(text).is_file():
+        return text
+    if Path(text).exists():
+        raise argparse.ArgumentTypeError(f"{text} is not a file")
+    raise argparse.ArgumentTypeError(f"{text!r} is not dqn, linear or an existing checkpoint file")
+
+
+def side_spec(text: str) -> str:
+    """A versus side: ``human`` or an agent."""
+    if text == "human":
+        return text
+    try:
+        return agent_spec(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"unknown side {text!r}: choose human, dqn, linear or a checkpoint file"
+        ) from None
+
+
+def add_mode_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    """Options particular to one drawing mode."""
+    if name in ("play", "watch", "takeover"):
+        what = "the agent giving hints (G)" if name == "play" else "the agent"
+        parser.add_argument(
+            "--agent",
+            type=agent_spec,
+            default="dqn",
+            metavar="dqn|linear|PATH",
+            help=f"{what}: a shipped agent or a checkpoint file (default dqn)",
+        )
+    if name == "versus":
+        parser.add_argument(
+            "--left",
+            type=side_spec,
+            default="human",
+            metavar="SIDE",
+            help="human, dqn, linear or a checkpoint file (default human)",
+        )
+        parser.add_argument(
+            "--right",
+            type=side_spec,
+            default="dqn",
+            metavar="SIDE",
+            help="human, dqn, linear or a checkpoint file (default dqn)",
+        )
+        parser.add_argument(
+            "--rounds",
+            type=positive_int,
+            default=3,
+            metavar="N",
+            help="best of N rounds (default 3)",
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="agent against agent with --headless --episodes: end with a JSON line",
+        )
+    if name == "replay":
+        parser.add_argument("file", type=Path, metavar="FILE", help="a replay file (.json)")
+
+
 def add_drawing_arguments(parser: argparse.ArgumentParser) -> None:
     """Options every mode that draws takes."""
     group = parser.add_argument_group("display and run bounds")
@@ -113,6 +181,7 @@ def build_parser(selected_mode: str | None = None) -> OneLineParser:
     modes = parser.add_subparsers(dest="mode", metavar="MODE", parser_class=OneLineParser)
     for name, help_text in DRAWING_MODES.items():
         sub = modes.add_parser(name, help=help_text, description=help_text)
+        add_mode_arguments(name, sub)
         add_drawing_arguments(sub)
     for name, (module, help_text) in available_command_modes().items():
         sub = modes.add_parser(name, help=help_text, description=help_text)
@@ -150,6 +219,11 @@ def run_config_from_args(args: argparse.Namespace) -> RunConfig:
         seed=args.seed,
         screenshot=args.screenshot,
         data_dir=args.data_dir,
+        agent=getattr(args, "agent", "dqn"),
+        left=getattr(args, "left", "human"),
+        right=getattr(args, "right", "dqn"),
+        rounds=getattr(args, "rounds", 3),
+        replay=getattr(args, "file", None),
         loop=LoopConfig(time_scale=args.time_scale),
     )
 
@@ -161,6 +235,16 @@ def run_command(argv: list[str]) -> int:
     args = build_parser(argv[0]).parse_args(argv)
     if getattr(args, "command_module", None):
         return importlib.import_module(args.command_module).run(args)
+    config = run_config_from_args(args)
+    if config.mode == "versus" and args.json and not args.headless:
+        raise UsageError("--json goes with --headless (agent against agent)")
+    agents_only = "human" not in (config.left, config.right)
+    undrawn = config.frames is None and config.screenshot is None
+    if config.mode == "versus" and config.headless and agents_only and undrawn:
+        # Agent against agent with nothing to draw: run the match at full speed.
+        from cartpole_game.commands.versus_table import run_headless_match
+
+        return run_headless_match(config, as_json=args.json)
     from cartpole_game.app import run_game
 
-    return run_game(run_config_from_args(args), report_first_frame=args.report_first_frame)
+    return run_game(config, report_first_frame=args.report_first_frame)

@@ -37,6 +37,11 @@ class RunConfig:
     seed: int | None = None
     screenshot: Path | None = None
     data_dir: Path | None = None
+    agent: str = "dqn"  # watch, takeover, hints: "dqn", "linear" or a checkpoint path
+    left: str = "human"  # versus sides: "human", "dqn", "linear" or a checkpoint path
+    right: str = "dqn"
+    rounds: int = 3  # versus: best of N
+    replay: Path | None = None  # replay mode: the file to play back
     display: DisplayConfig = DisplayConfig()
     loop: LoopConfig = LoopConfig()
 

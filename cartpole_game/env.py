@@ -53,6 +53,8 @@ class CartPoleEnv(gym.Env[np.ndarray, int]):
         self.observation_space = spaces.Box(-high, high, dtype=np.float32)
         self.state: np.ndarray | None = None
         self.last_force = 0.0
+        # A disturbance (wind) added to the pushes; not an action, so it stays 0 for agents' envs.
+        self.external_force = 0.0
         self.steps_beyond_terminated: int | None = None
 
     def step(self, action: int) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
@@ -60,6 +62,8 @@ class CartPoleEnv(gym.Env[np.ndarray, int]):
         assert self.state is not None, "Call reset before using step method."
         force = action_to_force(int(action), self.params)
         self.last_force = force
+        if self.external_force:
+            force = force + self.external_force
         self.state = np.array(physics.step(self.state, force, self.params), dtype=np.float64)
         return self._after_step()
 

@@ -20,6 +20,7 @@ class HudInfo:
     time_scale: float
     driver: str
     state: tuple[float, float, float, float]
+    best_label: str = "BEST"
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,9 @@ class Hud:
             surface, t, f"{info.driver}", 18, pal.accent, driver_rect.center, "center", bold=True
         )
         xr = rect.right - 24
-        blit_text(surface, t, "BEST", 13, pal.text_dim, (xr - 150, y0), "topright", bold=True)
+        blit_text(
+            surface, t, info.best_label, 13, pal.text_dim, (xr - 150, y0), "topright", bold=True
+        )
         blit_text(
             surface, t, str(info.best), 40, pal.good, (xr - 150, y0 + 16), "topright", bold=True
         )
@@ -90,30 +93,40 @@ class Hud:
         blit_text(surface, t, f"{info.time_scale:g}×", 28, pal.text, (xr, y0 + 24), "topright")
 
     def draw_gauges(
-        self, surface: pygame.Surface, state: tuple[float, ...], rect: pygame.Rect
+        self,
+        surface: pygame.Surface,
+        state: tuple[float, ...],
+        rect: pygame.Rect,
+        compact: bool = False,
     ) -> None:
-        gap = 14
+        gap = 8 if compact else 14
         width = (rect.width - gap * (len(GAUGES) - 1)) // len(GAUGES)
         for i, spec in enumerate(GAUGES):
             card = pygame.Rect(rect.left + i * (width + gap), rect.top, width, rect.height)
-            self.draw_gauge(surface, spec, float(state[i]) * spec.to_display, card)
+            self.draw_gauge(surface, spec, float(state[i]) * spec.to_display, card, compact)
 
     def draw_gauge(
-        self, surface: pygame.Surface, spec: GaugeSpec, value: float, rect: pygame.Rect
+        self,
+        surface: pygame.Surface,
+        spec: GaugeSpec,
+        value: float,
+        rect: pygame.Rect,
+        compact: bool = False,
     ) -> None:
         pal = self.theme.palette
         t = self.theme
         surface.blit(self.panel(rect.size), rect)
         self._draw_symbol(surface, spec.symbol, (rect.left + 14, rect.top + 8))
-        blit_text(surface, t, spec.label, 13, pal.text_dim, (rect.left + 44, rect.top + 15))
+        if not compact:  # narrow cards (versus) keep only the symbol and the number
+            blit_text(surface, t, spec.label, 13, pal.text_dim, (rect.left + 44, rect.top + 15))
         shown = value if math.isfinite(value) else float("nan")
         blit_text(
             surface,
             t,
             f"{shown:+.2f} {spec.unit}",
-            17,
+            14 if compact else 17,
             pal.text,
-            (rect.right - 14, rect.top + 11),
+            (rect.right - 12, rect.top + 13),
             "topright",
         )
         bar = pygame.Rect(rect.left + 14, rect.bottom - 26, rect.width - 28, 12)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pygame
 
@@ -102,6 +103,7 @@ class SceneContext:
     arena_renderer: ArenaRenderer
     hud: Hud
     high_scores: HighScores
+    data_dir: Path
     stack: SceneStack = field(default_factory=SceneStack)
     time_scale: float = 1.0
     screen_size: tuple[int, int] = (1280, 720)
@@ -120,7 +122,16 @@ class SceneContext:
         self.toasts.append(Toast(text, seconds))
 
     def open_mode(self, name: str) -> None:
-        self.stack.replace_all(self.modes[name]())
+        from cartpole_game.errors import UserFacingError
+
+        try:
+            scene = self.modes[name]()
+        except UserFacingError as exc:  # e.g. a missing agent file: say so, stay where we are
+            if not len(self.stack):
+                raise
+            self.notify(f"Cannot open {name}: {exc}", 6.0)
+            return
+        self.stack.replace_all(scene)
 
     def episode_finished(self) -> None:
         self.episodes_finished += 1

@@ -1,0 +1,39 @@
+"""Watch: a trained agent plays in real time, with its decision shown live."""
+
+from __future__ import annotations
+
+from statistics import fmean
+
+import pygame
+
+from cartpole_game.controllers import ExplainingController
+from cartpole_game.render.theme import blit_text
+from cartpole_game.scenes import keys
+from cartpole_game.scenes.arena_scene import ArenaScene
+from cartpole_game.scenes.base import SceneContext
+
+
+class WatchScene(ArenaScene):
+    mode_name = "watch"
+    help_rows = keys.WATCH_HELP
+
+    def __init__(self, ctx: SceneContext, agent: ExplainingController) -> None:
+        super().__init__(ctx, None, agent, agent_drives=True)
+
+    def hud_best(self) -> tuple[str, int]:
+        return "BEST RUN", max([self.arena.score, *self.episode_scores])
+
+    def draw_status_line(self, surface: pygame.Surface) -> None:
+        pal = self.ctx.theme.palette
+        done = len(self.episode_scores)
+        average = f"average {fmean(self.episode_scores):.1f}" if done else "average —"
+        text = f"episode {self.arena.episode}  ·  {done} finished  ·  {average}"
+        blit_text(surface, self.ctx.theme, text, 16, pal.text_dim, (32, 100))
+        blit_text(
+            surface,
+            self.ctx.theme,
+            "click or drag the pole to poke it  ·  P poke  ·  W wind",
+            14,
+            pal.text_dim,
+            (32, 124),
+        )
