@@ -23,7 +23,7 @@ from pathlib import Path
 
 from cartpole_game.errors import UsageError, UserFacingError
 
-DEFAULT_STEPS = {"dqn": 50_000, "linear": 1_000_000}
+DEFAULT_STEPS = {"dqn": 50_000, "linear": 5_000_000}
 RUNS_DIR = Path("runs")
 
 
