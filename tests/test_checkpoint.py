@@ -206,3 +206,13 @@ def test_wrong_kind_newer_version_foreign_and_missing(tmp_path):
     header_only = tmp_path / "hdr.safetensors"
     header_only.write_bytes(struct.pack("<Q", 10**12) + b"{}")
     _error_for(header_only)
+
+
+def test_architecture_that_does_not_fit_cartpole(tmp_path):
+    ckpt = dqn_checkpoint()
+    ckpt.architecture = {"type": "mlp", "sizes": [3, 16, 16, 2], "activation": "relu"}
+    ckpt.tensors["layers.0.weight"] = np.zeros((16, 3), np.float32)
+    assert "4 inputs to 2 outputs" in _error_for(save_checkpoint(tmp_path / "a.safetensors", ckpt))
+    ckpt = dqn_checkpoint()
+    ckpt.architecture = "mlp"
+    assert "bad architecture" in _error_for(save_checkpoint(tmp_path / "b.safetensors", ckpt))

@@ -58,8 +58,14 @@ class Checkpoint:
 def expected_shapes(kind: str, architecture: dict[str, Any]) -> dict[str, tuple[int, ...]]:
     """The tensor names and shapes an architecture needs."""
     if kind == "linear":
+        if architecture.get("type") != "linear":
+            raise ValueError("not a linear architecture")
         return {"weights": (4,), "bias": (1,)}
     sizes = [int(s) for s in architecture["sizes"]]
+    if architecture.get("type") != "mlp" or architecture.get("activation", "relu") != "relu":
+        raise ValueError("not a ReLU MLP")
+    if len(sizes) < 2 or sizes[0] != 4 or sizes[-1] != 2 or min(sizes) < 1:
+        raise ValueError("an MLP for CartPole maps 4 inputs to 2 outputs")
     shapes: dict[str, tuple[int, ...]] = {}
     for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
         shapes[f"layers.{i}.weight"] = (n_out, n_in)
@@ -175,8 +181,8 @@ def load_checkpoint(path: str | os.PathLike[str], kind: str | None = None) -> Ch
     architecture = meta.get("architecture")
     try:
         shapes = expected_shapes(file_kind, architecture)  # type: ignore[arg-type]
-    except (KeyError, TypeError, ValueError):
-        raise FileFormatError(path, "corrupt checkpoint metadata (bad architecture)") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise FileFormatError(path, f"bad architecture in checkpoint metadata ({e})") from None
 
     try:
         tensors = load(data)
