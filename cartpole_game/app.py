@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from cartpole_game.config import RunConfig
 from cartpole_game.errors import UserFacingError
 from cartpole_game.loop import Clock, FixedStepAccumulator, RealClock, VirtualClock
+from cartpole_game.recording import GifRecorder, safe_name, take_screenshot
 
 
 class App:
@@ -33,6 +34,7 @@ class App:
         from cartpole_game.render.hud import Hud
         from cartpole_game.render.theme import Theme
         from cartpole_game.scenes.base import SceneContext
+        from cartpole_game.sound import SoundBoard
 
         self.pygame = pygame
         self.config = config
@@ -50,11 +52,17 @@ class App:
             hud=Hud(theme),
             high_scores=HighScores.load(data_dir / "highscores.json"),
             data_dir=data_dir,
+            sounds=SoundBoard(),
             time_scale=config.loop.time_scale,
             screen_size=(config.display.width, config.display.height),
         )
         self.ctx.modes.update(self._mode_factories())
         self.ctx.collect_warnings()
+        if self.ctx.sounds.problem and not config.headless:
+            self.ctx.notify(self.ctx.sounds.problem.capitalize(), 5.0)
+        self.recorder = GifRecorder()
+        self.global_keys = frozenset({pygame.K_F12, pygame.K_m, pygame.K_v})
+        self._recording_since = 0
         self.accumulator = FixedStepAccumulator(config.loop.step, config.loop.max_steps_per_frame)
         self.frame_period = 1.0 / config.display.fps
         self.frames_drawn = 0
@@ -80,6 +88,8 @@ class App:
         for event in pygame.event.get():
             if event.type == pygame.QUIT:
                 self.ctx.quit_requested = True
+            elif event.type == pygame.KEYDOWN and event.key in self.global_keys:
+                self.global_key(event.key)
             else:
                 self.ctx.stack.handle_event(event)
         if self.ctx.quit_requested:
@@ -94,6 +104,7 @@ class App:
             toast.seconds_left -= real_dt
         self.ctx.toasts = [t for t in self.ctx.toasts if t.seconds_left > 0]
         self.ctx.stack.draw(self.screen, self.accumulator.alpha)
+        self._record_frame()
         pygame.display.flip()
         self.frames_drawn += 1
         if self.first_frame_at is None:
@@ -101,6 +112,50 @@ class App:
         if self.frame_cpu_times is not None:
             self.frame_cpu_times.append(time.process_time() - cpu_start)
         self.clock.wait_for_next_frame(self.frame_period)
+
+    # -- keys that work everywhere: F12 screenshot, V record a GIF, M mute ----------------------
+    def global_key(self, key: int) -> None:
+        pygame = self.pygame
+        ctx = self.ctx
+        if key == pygame.K_F12:
+            try:
+                path = take_screenshot(self.screen, ctx.data_dir / "screenshots", self.config.mode)
+                ctx.notify(f"Screenshot saved: {path}", 4.0)
+            except (OSError, pygame.error) as exc:
+                ctx.notify(f"Warning: could not save the screenshot: {exc}", 6.0)
+        elif key == pygame.K_m:
+            ctx.notify("Sound muted" if ctx.sounds.toggle_mute() else "Sound on")
+        elif key == pygame.K_v:
+            if self.recorder.active:
+                self._finish_recording()
+            elif hasattr(ctx.stack.top, "recording_label"):
+                self.recorder.start()
+                self._recording_since = ctx.episodes_finished
+                ctx.notify("Recording this episode to a GIF — V stops")
+            else:
+                ctx.notify("Nothing to record here")
+
+    def _record_frame(self) -> None:
+        recorder = self.recorder
+        if recorder.last_result:
+            self.ctx.notify(recorder.last_result, 5.0)
+            recorder.last_result = None
+        if not recorder.active:
+            return
+        recorder.capture(self.screen)
+        if self.ctx.episodes_finished > self._recording_since:
+            self._finish_recording()  # the episode ended: this frame, with its banner, is the last
+        else:
+            self.pygame.draw.circle(
+                self.screen, (235, 70, 70), (self.screen.get_width() - 28, 104), 8
+            )
+
+    def _finish_recording(self) -> None:
+        label = getattr(self.ctx.stack.top, "recording_label", None)
+        mode, agent, score = label() if label else (self.config.mode, "", 0)
+        name = safe_name(mode, agent, f"score{score}", time.strftime("%Y%m%d-%H%M%S")) + ".gif"
+        if self.recorder.finish(self.ctx.data_dir / "replays" / name) is not None:
+            self.ctx.notify("Saving the GIF…")
 
     def run(self) -> None:
         while self.running:
@@ -115,6 +170,10 @@ class App:
     def close(self) -> None:
         while len(self.ctx.stack):
             self.ctx.stack.pop()
+        if self.recorder.active:
+            self._finish_recording()
+        self.recorder.wait()
+        self.ctx.sounds.close()
         self.pygame.display.quit()
 
     def agent(self, spec: str):  # -> ExplainingController

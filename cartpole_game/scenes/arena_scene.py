@@ -128,6 +128,8 @@ class ArenaScene(Scene):
 
     def key_down(self, key: int) -> None:
         if self.human is not None and key in keys.PUSH_LEFT_KEYS | keys.PUSH_RIGHT_KEYS:
+            if self.human_driving and not self.arena.done:
+                self.ctx.sounds.play("push")
             self.human.press(PUSH_LEFT if key in keys.PUSH_LEFT_KEYS else PUSH_RIGHT)
             if self.human_driving:
                 self.ready_for = 0.0
@@ -176,6 +178,7 @@ class ArenaScene(Scene):
         if self.arena.done or not delta:
             return
         self.arena.poke(delta)
+        self.ctx.sounds.play("poke")
         self.ready_for = 0.0
         self._refresh_values()
 
@@ -210,6 +213,7 @@ class ArenaScene(Scene):
 
     def episode_finished(self) -> None:
         self.episode_scores.append(self.arena.score)
+        self.ctx.sounds.play("win" if self.arena.end_reason is EndReason.MAX_STEPS else "fall")
         human_only = self.human is not None and set(self.arena.steps_by_driver) == {self.human.name}
         if human_only:
             scale = self.ctx.time_scale
@@ -317,3 +321,8 @@ class ArenaScene(Scene):
 
     def draw_status_line(self, surface: pygame.Surface) -> None:
         """A line under the top bar for mode-specific figures (subclasses override)."""
+
+    def recording_label(self) -> tuple[str, str, int]:
+        """(mode, agent, score) for naming a GIF of this episode."""
+        agent = self.agent.name if self.agent is not None else "human"
+        return self.mode_name, agent, self.arena.score

@@ -18,6 +18,7 @@ from cartpole_game.highscores import HighScores
 from cartpole_game.render.arena_view import ArenaRenderer
 from cartpole_game.render.hud import Hud
 from cartpole_game.render.theme import Theme
+from cartpole_game.sound import SoundBoard
 
 
 class Scene:
@@ -104,6 +105,7 @@ class SceneContext:
     hud: Hud
     high_scores: HighScores
     data_dir: Path
+    sounds: SoundBoard
     stack: SceneStack = field(default_factory=SceneStack)
     time_scale: float = 1.0
     screen_size: tuple[int, int] = (1280, 720)

@@ -76,6 +76,7 @@ class VersusScene(Scene):
                 self.ctx.stack.push(HelpOverlay(self.ctx, keys.VERSUS_HELP))
             elif event.key in keys.POKE_KEYS:
                 self.match.random_poke()
+                self.ctx.sounds.play("poke")
                 self.ready_for = 0.0
                 self._refresh_values()
             elif event.key in keys.WIND_KEYS:
@@ -104,6 +105,7 @@ class VersusScene(Scene):
             self.drag = None
             metres = (event.pos[0] - start[0]) / VIEWS[side].pixels_per_metre
             self.match.poke(poke_from_drag(metres))
+            self.ctx.sounds.play("poke")
             self.ready_for = 0.0
             self._refresh_values()
         elif event.type == pygame.WINDOWFOCUSLOST:
@@ -146,7 +148,11 @@ class VersusScene(Scene):
             self.ready_for -= dt
             return
         self._refresh_values()  # values of the decisions about to be made, as in the single arena
+        alive = [not arena.done for arena in self.match.arenas]
         result = self.match.step()
+        for was_alive, arena in zip(alive, self.match.arenas, strict=True):
+            if was_alive and arena.done:
+                self.ctx.sounds.play("win" if arena.score >= 500 else "fall")
         if result is not None:
             self.ctx.episode_finished()
 
@@ -242,6 +248,10 @@ class VersusScene(Scene):
         if self.drag is not None:
             pygame.draw.line(surface, pal.accent, self.drag[1], self.drag[2], 3)
         draw_toasts(surface, ctx)
+
+    def recording_label(self) -> tuple[str, str, int]:
+        names = "-vs-".join(c.name for c in self.controllers)
+        return "versus", names, max(arena.score for arena in self.match.arenas)
 
     def _draw_tally(self, surface: pygame.Surface) -> None:
         pal = self.ctx.theme.palette
