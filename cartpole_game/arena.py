@@ -113,7 +113,8 @@ class Arena:
             return
         self.env.apply_impulse(delta_theta_dot)
         self.state = self.env.state.copy()
-        self.observation = self.state.astype(np.float32)
+        with np.errstate(over="ignore"):  # an absurd poke overflows float32; the step then ends it
+            self.observation = self.state.astype(np.float32)
         self.log.pokes.append((len(self.log.actions), float(delta_theta_dot)))
 
     def step(self, external_force: float = 0.0) -> StepRecord | None:

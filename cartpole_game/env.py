@@ -64,8 +64,10 @@ class CartPoleEnv(gym.Env[np.ndarray, int]):
         self.last_force = force
         if self.external_force:
             force = force + self.external_force
-        self.state = np.array(physics.step(self.state, force, self.params), dtype=np.float64)
-        return self._after_step()
+        # A diverging state (after an extreme poke) overflows; that ends the episode, quietly.
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.state = np.array(physics.step(self.state, force, self.params), dtype=np.float64)
+            return self._after_step()
 
     def apply_impulse(self, delta_theta_dot: float) -> None:
         """A poke: change the pole's angular velocity at once (rad/s), as a blow to the pole would."""
