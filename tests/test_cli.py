@@ -129,7 +129,7 @@ def test_menu_is_the_default_mode(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     pixels = load_png_pixels(shot)
     accent = color_mask(pixels, Palette().accent, tolerance=10)
-    assert accent[270:340, 80:520].sum() > 200  # "Play now", selected
+    assert accent[230:300, 76:540].sum() > 200  # "Play now", selected
 
 
 def test_no_display_suggests_headless() -> None:

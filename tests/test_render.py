@@ -108,7 +108,7 @@ def test_menu_draws_entries_over_the_demo(tmp_path: Path) -> None:
             app.frame()
         pixels = surface_pixels(app.screen)
         accent = color_mask(pixels, Palette().accent, tolerance=10)
-        assert accent[270:340, 80:520].sum() > 200  # the selected entry, in the accent colour
+        assert accent[230:300, 76:540].sum() > 200  # the selected entry, in the accent colour
         band = pixels[400:520].astype(int)
         blue = (band[..., 2] > band[..., 0] + 60) & (band[..., 2] > 90)
         assert blue.sum() > 2000  # the self-balancing cart behind the menu

@@ -35,7 +35,7 @@ ARENA_VIEW = WorldView(0, 0, 1280, 720, half_span_m=3.0, ground_frac=0.7)
 TOP_BAR = pygame.Rect(16, 12, 1248, 76)
 GAUGE_ROW = pygame.Rect(16, 612, 1248, 92)
 DECISION_RECT = pygame.Rect(936, 100, 328, 132)
-BANNER_CENTER = (640, 168)
+BANNER_CENTER = (640, 192)
 
 
 def distance_to_segment(

@@ -109,27 +109,30 @@ class MenuScene(Scene):
             (100, 180),
         )
         self._rects = []
-        y = 270
+        top, step = 236, 62
+        box = pygame.Rect(64, top - 14, 488, step * len(self.entries) + 24)
+        surface.blit(self.ctx.hud.panel(box.size, 225), box)
+        y = top
         for i, entry in enumerate(self.entries):
-            rect = pygame.Rect(80, y, 440, 64)
+            rect = pygame.Rect(76, y, 464, step - 6)
             chosen = i == self.selected
             if chosen:
-                surface.blit(self.ctx.hud.panel(rect.size, 235), rect)
+                pygame.draw.rect(surface, pal.panel_edge, rect, border_radius=10)
                 pygame.draw.rect(
                     surface,
                     pal.accent,
-                    (rect.left, rect.top + 12, 5, rect.height - 24),
+                    (rect.left, rect.top + 10, 5, rect.height - 20),
                     border_radius=3,
                 )
             color = pal.accent if chosen else pal.text
             blit_text(
-                surface, theme, entry.title, 30, color, (rect.left + 28, rect.top + 8), bold=True
+                surface, theme, entry.title, 25, color, (rect.left + 22, rect.top + 5), bold=True
             )
             blit_text(
-                surface, theme, entry.description, 15, pal.text_dim, (rect.left + 30, rect.top + 42)
+                surface, theme, entry.description, 14, pal.text_dim, (rect.left + 24, rect.top + 35)
             )
             self._rects.append(rect)
-            y += 76
+            y += step
         blit_text(
             surface,
             theme,

@@ -7,7 +7,7 @@ import pygame
 from cartpole_game.render.theme import blit_text
 from cartpole_game.replay import Replay, ReplayDriver
 from cartpole_game.scenes import keys
-from cartpole_game.scenes.arena_scene import BANNER_CENTER, RESTART_DELAY, ArenaScene
+from cartpole_game.scenes.arena_scene import RESTART_DELAY, ArenaScene
 from cartpole_game.scenes.base import SceneContext
 
 REPLAY_HELP = (
@@ -28,6 +28,7 @@ class ReplayScene(ArenaScene):
         self.driver = ReplayDriver(replay)
         super().__init__(ctx, None, self.driver.controller)
         self.arena = self.driver.arena
+        self.agent = None  # a replay has no decisions to explain
         self.finished_for = 0.0
         self.verified: bool | None = None
 
@@ -85,8 +86,8 @@ class ReplayScene(ArenaScene):
                 text,
                 18,
                 color,
-                (BANNER_CENTER[0], BANNER_CENTER[1] + 80),
-                "midtop",
+                (1248, 104),
+                "topright",
                 bold=True,
             )
 
