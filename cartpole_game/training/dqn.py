@@ -48,7 +48,7 @@ class DQNConfig:
     eps_start: float = 1.0
     eps_end: float = 0.05
     eps_decay_steps: int = 10_000
-    target_tau: float = 0.005  # Polyak rate of the target network (1.0: hard copy)...
+    target_tau: float = 0.01  # Polyak rate of the target network (1.0: hard copy)...
     target_update_every: int = 1  # ...applied every this many gradient steps
     max_grad_norm: float = 10.0
     eval_episodes: int = 100
