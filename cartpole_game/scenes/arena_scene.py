@@ -153,10 +153,7 @@ class ArenaScene(Scene):
         elif key in keys.HINT_KEYS and self.human is not None:
             self.toggle_hint()
         elif key in keys.BACK_KEYS:
-            if "menu" in self.ctx.modes:
-                self.ctx.open_mode("menu")
-            else:
-                self.ctx.quit_requested = True
+            self.ctx.go_back()
 
     def toggle_hint(self) -> None:
         if self.agent is None and self.agent_loader is not None:

@@ -135,6 +135,15 @@ class SceneContext:
             return
         self.stack.replace_all(scene)
 
+    def go_back(self) -> None:
+        """Esc: back to the scene underneath (e.g. the training view), else to the menu."""
+        if len(self.stack) > 1:
+            self.stack.pop()
+        elif "menu" in self.modes:
+            self.open_mode("menu")
+        else:
+            self.quit_requested = True
+
     def episode_finished(self) -> None:
         self.episodes_finished += 1
         limit = self.config.episodes

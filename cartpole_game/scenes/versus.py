@@ -85,10 +85,7 @@ class VersusScene(Scene):
             elif event.key == pygame.K_n and self.match.round_over:
                 self.next_round()
             elif event.key in keys.BACK_KEYS:
-                if "menu" in self.ctx.modes:
-                    self.ctx.open_mode("menu")
-                else:
-                    self.ctx.quit_requested = True
+                self.ctx.go_back()
         elif event.type == pygame.KEYUP:
             if event.key in keys.PUSH_LEFT_KEYS | keys.PUSH_RIGHT_KEYS:
                 target = self._human_for_key(event.key)
