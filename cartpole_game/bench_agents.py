@@ -125,6 +125,7 @@ def sb3_reference(
         from stable_baselines3 import DQN
         from stable_baselines3.common.callbacks import BaseCallback
         from stable_baselines3.common.evaluation import evaluate_policy
+        from stable_baselines3.common.monitor import Monitor
     except ImportError:
         return {
             "available": False,
@@ -157,7 +158,7 @@ def sb3_reference(
     runs = []
     for seed in range(seeds):
         env = gym.make("CartPole-v1")
-        eval_env = gym.make("CartPole-v1")
+        eval_env = Monitor(gym.make("CartPole-v1"))
         eval_env.reset(seed=10_000 + seed)
         model = DQN("MlpPolicy", env, seed=seed, verbose=0, device="cpu", **SB3_ZOO_CARTPOLE)
         callback = CheckSolved(eval_env)

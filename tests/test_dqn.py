@@ -92,3 +92,22 @@ def test_acting_with_the_shipped_dqn_needs_neither_torch_nor_pygame():
     )
     repo = Path(__file__).resolve().parents[1]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=repo)
+
+
+def test_trainer_can_be_driven_from_a_worker_thread_and_paused():
+    import threading
+
+    trainer = DQNTrainer(DQNConfig(total_steps=100_000), seed=4)
+    seen = []
+
+    def work(n):
+        for _ in range(n):
+            seen.append(next(trainer).steps)
+
+    worker = threading.Thread(target=work, args=(150,))
+    worker.start()
+    worker.join(timeout=60)
+    paused_at = trainer.steps
+    assert seen[-1] == paused_at == 150 * 8  # nothing moves while nobody calls next()
+    snapshot = DQNPolicy(next(trainer).snapshot())
+    assert snapshot.act(np.zeros(4, np.float32)) in (0, 1)
