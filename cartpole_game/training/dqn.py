@@ -1,17 +1,22 @@
 """Double DQN for CartPole-v1, as an iterator of progress reports.
 
-Reads top to bottom like CleanRL's ``dqn.py``: config, replay buffer, then the loop (act
-ε-greedily in a batch of numpy CartPoles, store transitions, a few gradient steps on Double-DQN
-Huber targets, soft-update the target network, evaluate greedily when training returns look
-good). What makes it fast on a 2-core CPU:
+Reads top to bottom like CleanRL's ``dqn.py``: config, replay buffer, n-step collector, then the
+loop (act ε-greedily in a batch of numpy CartPoles, store transitions, a few gradient steps on
+Double-DQN Huber targets with gradient clipping, Polyak-update the target network, evaluate
+greedily now and then, keep the best evaluated weights). What makes it fast on a 2-core CPU:
 
-- many environments stepped at once in numpy (``VectorCartPole``), so acting costs one small
-  forward pass per ``num_envs`` steps;
-- a preallocated torch replay buffer, sampled with one ``randint``;
-- a small MLP, one torch thread (cheaper than two for nets this size);
-- a quick ε decay and Polyak-averaged target network;
-- cheap evaluation (100 episodes at once) triggered only when recent returns are high, keeping
-  the best evaluated weights, since DQN on CartPole can collapse after it peaks.
+- 8 environments stepped at once in numpy (``VectorCartPole``): one small forward pass acts
+  for all of them;
+- 3-step returns, and observations scaled to unit range: these two made the slow seeds solve
+  several times sooner;
+- a preallocated torch replay buffer sampled with one ``randint``; fused Adam; one forward pass
+  of the online network for both halves of the Double-DQN target;
+- a small MLP on one torch thread (a second thread does not speed up a net this small, and it
+  leaves a core for the game);
+- a quick ε decay (10,000 steps);
+- greedy evaluation of 100 episodes at once every 1,000 steps: cheap, since a poor policy's
+  episodes end within a few dozen steps, and it catches a good policy as soon as it appears
+  (DQN on CartPole can get worse again after a peak, hence keeping the best weights).
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ class DQNConfig:
     eval_trigger_return: float = 200.0  # evaluate when the last episodes average this much...
     eval_trigger_window: int = 10
     eval_min_interval: int = 1_000  # ...and this many steps passed since the last evaluation
-    eval_every: int = 1_000  # evaluate at least this often regardless
+    eval_every: int = 1_000  # evaluate at least this often regardless (cheap: see above)
     solved_mean: float = SOLVED_MEAN  # stop when an evaluation averages at least this
     torch_threads: int = 1
 
