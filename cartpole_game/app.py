@@ -41,7 +41,9 @@ class App:
         # Agents and replay files first: bad input is reported before a window opens.
         self.agents = load_agents_for(config)
         self.replay = load_replay_for(config)
-        self.clock = clock or (VirtualClock() if config.headless else RealClock())
+        # The trainer works in real time, so the training view keeps real time even headless.
+        virtual = config.headless and config.mode != "train"
+        self.clock = clock or (VirtualClock() if virtual else RealClock())
         self.screen = _open_display(config)
         theme = Theme.create()
         data_dir = config.data_dir or default_data_dir()
@@ -176,6 +178,31 @@ class App:
         self.ctx.sounds.close()
         self.pygame.display.quit()
 
+    def _train_view(self):  # -> Scene
+        from cartpole_game.scenes.train_view import TrainViewScene
+        from cartpole_game.training.live import TrainingSession
+
+        train = self.config.train
+        seed = self.config.seed if self.config.seed is not None else 0
+        out = train.out or (
+            self.ctx.data_dir
+            / "checkpoints"
+            / f"{train.algo}-live-seed{seed}-{time.strftime('%Y%m%d-%H%M%S')}.safetensors"
+        )
+
+        def make_trainer():
+            from cartpole_game.commands.train import make_trainer
+
+            return make_trainer(
+                train.algo, train.steps, seed, stop_when_solved=train.stop_when_solved
+            )
+
+        command = f"python play.py train --algo {train.algo} --seed {seed}"
+        return TrainViewScene(
+            self.ctx,
+            lambda: TrainingSession(make_trainer, train.algo, out, command, pace=train.pace),
+        )
+
     def agent(self, spec: str):  # -> ExplainingController
         """The agent ``spec`` names, loaded once (numpy only, no torch)."""
         if spec not in self.agents:
@@ -204,6 +231,7 @@ class App:
             "takeover": lambda: TakeoverScene(ctx, self.agent(config.agent)),
             "versus": lambda: VersusScene(ctx, self.side(config.left), self.side(config.right)),
         }
+        factories["train"] = self._train_view
         if self.replay is not None:
             from cartpole_game.scenes.replay_scene import ReplayScene
 

@@ -27,6 +27,17 @@ class LoopConfig:
 
 
 @dataclass(frozen=True)
+class TrainConfig:
+    """The live training view: what to train, for how long, where the checkpoint goes."""
+
+    algo: str = "dqn"
+    steps: int | None = None  # None: the trainer's default budget
+    out: Path | None = None  # None: a new file under the data directory's checkpoints/
+    stop_when_solved: bool = True
+    pace: int = 3  # index into cartpole_game.training.live.PACES: real time, 4x, 16x, turbo
+
+
+@dataclass(frozen=True)
 class RunConfig:
     """What the command line asked for."""
 
@@ -42,6 +53,7 @@ class RunConfig:
     right: str = "dqn"
     rounds: int = 3  # versus: best of N
     replay: Path | None = None  # replay mode: the file to play back
+    train: TrainConfig = TrainConfig()
     display: DisplayConfig = DisplayConfig()
     loop: LoopConfig = LoopConfig()
 

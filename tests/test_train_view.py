@@ -1,0 +1,168 @@
+"""The live training view: progress while drawing, pause, saving on close, a clean shutdown."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pygame
+
+from cartpole_game.agents import load_agent
+from cartpole_game.agents.checkpoint import load_checkpoint
+from cartpole_game.app import App
+from cartpole_game.config import RunConfig, TrainConfig
+from cartpole_game.render.theme import Palette
+from cartpole_game.scenes.train_view import CHART_RECT, TrainViewScene
+from tests.helpers import color_mask, surface_pixels
+
+
+def make_app(tmp_path: Path, **train) -> App:
+    config = RunConfig(
+        mode="train",
+        headless=True,
+        seed=0,
+        data_dir=tmp_path,
+        train=TrainConfig(out=tmp_path / "live.safetensors", **train),
+    )
+    return App(config)
+
+
+def run_until(app: App, condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        app.frame()
+
+
+def trainer_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "cartpole-trainer"]
+
+
+def test_view_shows_progress_and_the_chart_gains_points(tmp_path: Path) -> None:
+    app = make_app(tmp_path, pace=3, stop_when_solved=False)
+    try:
+        scene = app.ctx.stack.top
+        assert isinstance(scene, TrainViewScene)
+        run_until(app, lambda: scene.view.steps > 0)
+        first_steps, first_points = scene.view.steps, len(scene.view.returns)
+        blank = surface_pixels(scene._chart_surface(scene.view)).copy()
+        run_until(app, lambda: len(scene.view.returns) > first_points + 20)
+        assert scene.view.steps > first_steps
+        app.frame()
+        pixels = surface_pixels(app.screen)
+        chart = pixels[CHART_RECT.top : CHART_RECT.bottom, CHART_RECT.left : CHART_RECT.right]
+        assert (chart != blank).any(axis=-1).sum() > 50  # dots and the moving average appeared
+        assert color_mask(chart, (90, 140, 220), tolerance=10).sum() > 20  # episode-return dots
+    finally:
+        app.close()
+
+
+def test_pause_stops_the_steps(tmp_path: Path) -> None:
+    app = make_app(tmp_path, pace=3, stop_when_solved=False)
+    try:
+        scene = app.ctx.stack.top
+        run_until(app, lambda: scene.view.steps > 0)
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_SPACE))
+        app.frame()
+        assert scene.session.paused
+        time.sleep(0.3)  # let an iteration in flight finish
+        app.frame()
+        frozen = scene.view.steps
+        for _ in range(20):
+            app.frame()
+        time.sleep(0.3)
+        app.frame()
+        assert scene.view.steps == frozen
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_SPACE))
+        run_until(app, lambda: scene.view.steps > frozen)
+    finally:
+        app.close()
+
+
+def test_closing_mid_training_leaves_a_valid_checkpoint_and_no_thread(tmp_path: Path) -> None:
+    out = tmp_path / "live.safetensors"
+    app = make_app(tmp_path, pace=0, stop_when_solved=False)  # real time: far from solved
+    try:
+        scene = app.ctx.stack.top
+        run_until(app, lambda: scene.view.steps > 200)
+        assert trainer_threads()
+    finally:
+        app.close()
+    assert trainer_threads() == []
+    checkpoint = load_checkpoint(out)
+    assert checkpoint.kind == "dqn" and checkpoint.metadata["steps_trained"] > 0
+    load_agent(str(out))
+
+
+def test_s_saves_now_and_escape_stops_and_saves(tmp_path: Path) -> None:
+    out = tmp_path / "live.safetensors"
+    app = make_app(tmp_path, pace=0, stop_when_solved=False)
+    try:
+        scene = app.ctx.stack.top
+        run_until(app, lambda: scene.view.steps > 100)
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_s))
+        run_until(app, lambda: out.exists(), timeout=30)
+        load_checkpoint(out)
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE))
+        app.frame()
+        assert type(app.ctx.stack.top).__name__ == "MenuScene"
+        assert trainer_threads() == []
+        assert any("saved on exit" in t.text.lower() for t in app.ctx.toasts)
+    finally:
+        app.close()
+
+
+def test_unwritable_checkpoint_keeps_weights_in_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    config = RunConfig(
+        mode="train",
+        headless=True,
+        seed=0,
+        data_dir=tmp_path,
+        train=TrainConfig(out=blocker / "live.safetensors", pace=3, stop_when_solved=False),
+    )
+    app = App(config)
+    try:
+        scene = app.ctx.stack.top
+        run_until(app, lambda: scene.view.steps > 100)
+        session = scene.session
+    finally:
+        app.close()
+    assert session.unsaved is not None  # the weights were not lost
+    assert "kept in memory" in session.last_message
+
+
+def test_t_tries_the_network_in_takeover_and_esc_comes_back(tmp_path: Path) -> None:
+    app = make_app(tmp_path, pace=3, stop_when_solved=False)
+    try:
+        scene = app.ctx.stack.top
+        run_until(app, lambda: scene.view.weights is not None)
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_t))
+        app.frame()
+        assert type(app.ctx.stack.top).__name__ == "TakeoverScene"
+        steps = scene.view.steps
+        time.sleep(0.3)
+        assert scene.session.view().steps > steps  # training goes on underneath
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE))
+        app.frame()
+        assert app.ctx.stack.top is scene
+    finally:
+        app.close()
+
+
+def test_linear_search_live_shows_its_population(tmp_path: Path) -> None:
+    app = make_app(tmp_path, algo="linear", pace=0)
+    try:
+        scene = app.ctx.stack.top
+        run_until(app, lambda: scene.view.population is not None)
+        assert len(scene.view.population) == 32
+        app.frame()
+        pixels = surface_pixels(app.screen)
+        bars = color_mask(pixels[440:620, 980:1260], Palette().accent, tolerance=10) | color_mask(
+            pixels[440:620, 980:1260], Palette().good, tolerance=10
+        )
+        assert bars.sum() > 100
+    finally:
+        app.close()
