@@ -111,3 +111,31 @@ def test_trainer_can_be_driven_from_a_worker_thread_and_paused():
     assert seen[-1] == paused_at == 150 * 8  # nothing moves while nobody calls next()
     snapshot = DQNPolicy(next(trainer).snapshot())
     assert snapshot.act(np.zeros(4, np.float32)) in (0, 1)
+
+
+@pytest.mark.slow
+def test_min_steps_trains_on_and_keeps_weights_that_recover_from_harder_starts():
+    from cartpole_game.training.evaluate import HARD_STARTS, evaluate_batch
+
+    trainer = DQNTrainer(DQNConfig(total_steps=50_000, min_steps=12_000), seed=10)
+    last = list(trainer)[-1]
+    assert last.solved and last.solved_at_steps < 12_000 <= last.steps
+    ckpt = trainer.best_checkpoint("test")
+    assert ckpt.metadata["eval_mean"] >= 475
+    hard = ckpt.metadata["hard_starts_eval_mean"]
+    policy = DQNPolicy(ckpt.tensors)
+    assert (
+        hard
+        == evaluate_batch(
+            policy.act_batch, 100, seed=10 + 99_991, start_half_width=HARD_STARTS
+        ).mean
+    )
+
+
+def test_the_shipped_dqn_rescues_pushed_poles():
+    from cartpole_game.agents import load_agent
+    from cartpole_game.training.evaluate import HARD_STARTS, evaluate_batch
+
+    agent = load_agent("dqn")
+    result = evaluate_batch(agent.act_batch, 200, seed=5, start_half_width=HARD_STARTS)
+    assert result.fraction_at(500) >= 0.95

@@ -160,3 +160,8 @@ def test_interrupt_saves_the_best_so_far_and_exits_cleanly(tmp_path, sig):
     summary = last_json(stdout)
     assert summary["interrupted"] is True and summary["checkpoint"] == str(out)
     assert load_checkpoint(out, kind="dqn").metadata["eval_episodes"] == 100
+
+
+def test_min_steps_is_for_dqn_only():
+    r = play("train", "--algo", "linear", "--headless", "--min-steps", "10")
+    assert r.returncode == 2 and "--min-steps applies to --algo dqn only" in r.stderr

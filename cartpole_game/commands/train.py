@@ -51,6 +51,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"{DEFAULT_STEPS['linear']:,} for linear)",
     )
     parser.add_argument(
+        "--min-steps",
+        type=_whole_number(0, "min-steps"),
+        default=0,
+        metavar="N",
+        help="dqn: once solved, keep training until N steps, keeping the best weights "
+        "(a longer-trained agent recovers better from pushes)",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         metavar="PATH",
@@ -84,11 +92,11 @@ def _check_out_path(out: Path) -> None:
         raise UsageError(f"cannot write checkpoint {out}: permission denied")
 
 
-def make_trainer(algo: str, steps: int, seed: int):
+def make_trainer(algo: str, steps: int, seed: int, min_steps: int = 0):
     if algo == "dqn":
         from cartpole_game.training.dqn import DQNConfig, DQNTrainer
 
-        return DQNTrainer(DQNConfig(total_steps=steps), seed=seed)
+        return DQNTrainer(DQNConfig(total_steps=steps, min_steps=min_steps), seed=seed)
     from cartpole_game.training.linear_search import LinearSearch, LinearSearchConfig
 
     return LinearSearch(LinearSearchConfig(total_steps=steps), seed=seed)
@@ -145,8 +153,13 @@ def run(args: argparse.Namespace) -> int:
 
     steps = args.steps or DEFAULT_STEPS[args.algo]
     out: Path = args.out or RUNS_DIR / f"{args.algo}-seed{args.seed}.safetensors"
+    min_steps = getattr(args, "min_steps", 0)
+    if min_steps and args.algo != "dqn":
+        raise UsageError("--min-steps applies to --algo dqn only")
+    if min_steps > steps:
+        raise UsageError(f"--min-steps {min_steps} is more than the budget --steps {steps}")
     _check_out_path(out)
-    trainer = make_trainer(args.algo, steps, args.seed)
+    trainer = make_trainer(args.algo, steps, args.seed, min_steps=min_steps)
 
     returns: list[tuple[int, float]] = []
     evals: list[tuple[int, float]] = []

@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from cartpole_game.agents.checkpoint import Checkpoint
 from cartpole_game.agents.dqn import DQNPolicy, build_q_network, mlp_architecture, network_tensors
 from cartpole_game.training import EvalPoint, TrainProgress
-from cartpole_game.training.evaluate import SOLVED_MEAN, evaluate_batch
+from cartpole_game.training.evaluate import HARD_STARTS, SOLVED_MEAN, evaluate_batch
 from cartpole_game.training.vector_env import VectorCartPole, VectorStep
 
 
@@ -61,8 +61,10 @@ class DQNConfig:
     eval_trigger_window: int = 10
     eval_min_interval: int = 1_000  # ...and this many steps passed since the last evaluation
     eval_every: int = 1_000  # evaluate at least this often regardless (cheap: see above)
-    solved_mean: float = SOLVED_MEAN  # stop when an evaluation averages at least this
+    solved_mean: float = SOLVED_MEAN  # stop when an evaluation averages at least this...
+    min_steps: int = 0  # ...but not before this many steps (longer training: sturdier agent)
     torch_threads: int = 1
+    stop_when_solved: bool = True  # the live view may keep training after solving
 
     def as_dict(self) -> dict[str, object]:
         d = asdict(self)
@@ -192,6 +194,7 @@ class DQNTrainer:
         self.n_evals = 0
         self.best_eval: EvalPoint | None = None
         self.best_tensors: dict[str, np.ndarray] | None = None
+        self.best_hard: float | None = None  # the best weights' mean return from HARD_STARTS
         self.solved_at: int | None = None
         self.finished = False
 
@@ -243,7 +246,10 @@ class DQNTrainer:
         since = self.steps - self.last_eval_steps
         if (promising and since >= cfg.eval_min_interval) or since >= cfg.eval_every:
             evaluation = self._evaluate()
-        if self.solved_at is not None or self.steps >= cfg.total_steps:
+        solved_and_done = (
+            self.solved_at is not None and cfg.stop_when_solved and self.steps >= cfg.min_steps
+        )
+        if solved_and_done or self.steps >= cfg.total_steps:
             self.finished = True
 
         self.elapsed += time.perf_counter() - t0
@@ -303,14 +309,35 @@ class DQNTrainer:
         self.last_eval_steps = self.steps
         point = EvalPoint.from_result(self.steps, result)
         if self.best_eval is None or point.mean > self.best_eval.mean:
-            self.best_eval, self.best_tensors = point, tensors
+            self.best_eval, self.best_tensors, self.best_hard = point, tensors, None
+        elif point.mean == self.best_eval.mean:
+            # A tie (typically two perfect 500s): keep the weights that also recover from
+            # harder starts, as a pole pushed by a player needs.
+            if self.best_hard is None:
+                self.best_hard = self._hard_starts_mean(DQNPolicy(self.best_tensors))
+            hard = self._hard_starts_mean(policy)
+            if hard > self.best_hard:
+                self.best_eval, self.best_tensors, self.best_hard = point, tensors, hard
         if point.mean >= cfg.solved_mean and self.solved_at is None:
             self.solved_at = self.steps
         return point
 
+    def _hard_starts_mean(self, policy: DQNPolicy) -> float:
+        cfg = self.config
+        # The same starts for every candidate: a fair comparison.
+        result = evaluate_batch(
+            policy.act_batch,
+            cfg.eval_episodes,
+            seed=self.seed + 99_991,
+            start_half_width=HARD_STARTS,
+        )
+        return result.mean
+
     def best_checkpoint(self, command: str = "") -> Checkpoint | None:
         if self.best_tensors is None or self.best_eval is None:
             return None
+        if self.best_hard is None:
+            self.best_hard = self._hard_starts_mean(DQNPolicy(self.best_tensors))
         return Checkpoint(
             kind="dqn",
             architecture=mlp_architecture(self.config.hidden),
@@ -322,6 +349,7 @@ class DQNTrainer:
                 "eval_mean": self.best_eval.mean,
                 "eval_std": self.best_eval.std,
                 "eval_episodes": self.best_eval.episodes,
+                "hard_starts_eval_mean": self.best_hard,
                 "command": command,
             },
         )

@@ -19,6 +19,10 @@ from cartpole_game.controllers import Controller
 BatchPolicy = Callable[[np.ndarray], np.ndarray]  # (n, 4) float32 observations -> (n,) actions
 
 SOLVED_MEAN = 475.0  # CartPole-v1's reward threshold
+CARTPOLE_START = 0.05  # CartPole-v1 starts every component uniformly in [-0.05, 0.05]
+# Harder starts (x, x_dot, theta, theta_dot half-widths): leaning up to 5.7 degrees and moving,
+# like a pole a player has just pushed. Used to tell apart weights that all score 500.
+HARD_STARTS = (0.5, 0.5, 0.1, 0.5)
 
 
 @dataclass(frozen=True)
@@ -64,10 +68,16 @@ def evaluate_batch(
     episodes: int = 100,
     seed: int | None = 0,
     params: physics.CartPoleParams = physics.CARTPOLE_V1,
+    start_half_width: float | tuple[float, ...] = CARTPOLE_START,
 ) -> EvalResult:
-    """Run ``episodes`` episodes side by side until each terminates or reaches the step limit."""
+    """Run ``episodes`` episodes side by side until each terminates or reaches the step limit.
+
+    Starts are uniform in ``±start_half_width`` (per component if a tuple): CartPole-v1's
+    distribution by default.
+    """
     rng = np.random.default_rng(seed)
-    states = rng.uniform(-0.05, 0.05, size=(episodes, 4))
+    half = np.asarray(start_half_width, dtype=np.float64)
+    states = rng.uniform(-half, half, size=(episodes, 4))
     forces = np.array([-params.force_mag, params.force_mag])
     alive = np.ones(episodes, dtype=bool)
     returns = np.zeros(episodes)
