@@ -24,6 +24,7 @@ from pathlib import Path
 from cartpole_game.errors import UsageError, UserFacingError
 
 DEFAULT_STEPS = {"dqn": 50_000, "linear": 5_000_000}
+PACE_NAMES = ("real-time", "4x", "16x", "turbo")  # the order of cartpole_game.training.live.PACES
 RUNS_DIR = Path("runs")
 
 
@@ -65,10 +66,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="checkpoint to write (default runs/<algo>-seed<N>.safetensors)",
     )
     parser.add_argument("--json", action="store_true", help="end with a JSON summary line")
-    if "--headless" not in parser._option_string_actions:  # cli.py may add it already
-        parser.add_argument(
-            "--headless", action="store_true", help="no window (training is always headless now)"
-        )
+    parser.add_argument(
+        "--headless", action="store_true", help="no window: a progress bar in the terminal"
+    )
+    view = parser.add_argument_group("the live training view (without --headless)")
+    view.add_argument(
+        "--continue-after-solved",
+        action="store_true",
+        help="keep training after a greedy evaluation reaches 475 (default: stop there)",
+    )
+    view.add_argument(
+        "--pace",
+        choices=PACE_NAMES,
+        default="turbo",
+        help="real-time shows every training step at 50 Hz; turbo trains at full speed",
+    )
+    view.add_argument(
+        "--view",
+        action="store_true",
+        help="draw the live view even with --headless (SDL's dummy driver; for --screenshot)",
+    )
+    view.add_argument(
+        "--frames", type=_whole_number(1, "frames"), metavar="N", help="stop after N frames"
+    )
+    view.add_argument(
+        "--screenshot", type=Path, metavar="PATH", help="save the last frame as a PNG"
+    )
+    view.add_argument("--data-dir", type=Path, metavar="DIR", help="where live checkpoints go")
 
 
 def _command_line() -> str:
@@ -92,14 +116,21 @@ def _check_out_path(out: Path) -> None:
         raise UsageError(f"cannot write checkpoint {out}: permission denied")
 
 
-def make_trainer(algo: str, steps: int, seed: int, min_steps: int = 0):
+def make_trainer(
+    algo: str, steps: int | None, seed: int, stop_when_solved: bool = True, min_steps: int = 0
+):
+    steps = steps or DEFAULT_STEPS[algo]
     if algo == "dqn":
         from cartpole_game.training.dqn import DQNConfig, DQNTrainer
 
-        return DQNTrainer(DQNConfig(total_steps=steps, min_steps=min_steps), seed=seed)
+        config = DQNConfig(
+            total_steps=steps, stop_when_solved=stop_when_solved, min_steps=min_steps
+        )
+        return DQNTrainer(config, seed=seed)
     from cartpole_game.training.linear_search import LinearSearch, LinearSearchConfig
 
-    return LinearSearch(LinearSearchConfig(total_steps=steps), seed=seed)
+    config = LinearSearchConfig(total_steps=steps, stop_when_solved=stop_when_solved)
+    return LinearSearch(config, seed=seed)
 
 
 @contextlib.contextmanager
@@ -148,7 +179,41 @@ def _write_curve(out: Path, returns: list, evals: list, title: str) -> tuple[Pat
     return curve_path, plot_path
 
 
+def run_view(args: argparse.Namespace) -> int:
+    """The live training view: the game window, with the trainer in a worker thread."""
+    from cartpole_game.app import run_game
+    from cartpole_game.cli import check_writable_file
+    from cartpole_game.config import RunConfig, TrainConfig
+
+    if args.out is not None:
+        _check_out_path(args.out)
+    if args.screenshot is not None:
+        check_writable_file(args.screenshot, "screenshot")
+    if args.json:
+        raise UsageError("--json goes with --headless (the terminal progress bar)")
+    if args.headless and args.frames is None:
+        raise UsageError("--headless --view needs --frames N, or it would never end")
+    config = RunConfig(
+        mode="train",
+        headless=args.headless,
+        frames=args.frames,
+        seed=args.seed,
+        screenshot=args.screenshot,
+        data_dir=args.data_dir,
+        train=TrainConfig(
+            algo=args.algo,
+            steps=args.steps,
+            out=args.out,
+            stop_when_solved=not args.continue_after_solved,
+            pace=PACE_NAMES.index(args.pace),
+        ),
+    )
+    return run_game(config)
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.view or not args.headless:
+        return run_view(args)
     from tqdm import tqdm
 
     steps = args.steps or DEFAULT_STEPS[args.algo]

@@ -30,6 +30,7 @@ LINEAR_ARCHITECTURE = {"type": "linear", "inputs": 4, "bias": True}
 @dataclass
 class LinearSearchConfig:
     total_steps: int = 5_000_000  # environment-step budget (verification episodes count too)
+    stop_when_solved: bool = True  # the live view may keep searching after solving
     population: int = 32
     elites: int = 6
     episodes_per_candidate: int = 8
@@ -66,6 +67,7 @@ class LinearSearch:
         self.candidate = self.mean.copy()  # the current best guess, for previews
         self.solved_at: int | None = None
         self.finished = False
+        self.last_population_returns: np.ndarray | None = None
 
     def snapshot(self) -> dict[str, np.ndarray]:
         return {"weights": self.candidate.astype(np.float32), "bias": np.zeros(1, np.float32)}
@@ -85,6 +87,7 @@ class LinearSearch:
         self.episodes += returns.size
         self.generation += 1
         scores = returns.mean(axis=1)
+        self.last_population_returns = scores  # the live view draws the generation's candidates
         fitness = scores - cfg.drift_penalty * drift.mean(axis=1)
         order = np.argsort(-fitness, kind="stable")
         elite = weights[order[: cfg.elites]]
@@ -95,7 +98,8 @@ class LinearSearch:
         evaluation = None
         if returns[order[0]].min() >= cfg.max_episode_steps:
             evaluation = self._verify(weights[order[0]])
-        if self.solved_at is not None or self.steps >= cfg.total_steps:
+        solved_and_done = self.solved_at is not None and cfg.stop_when_solved
+        if solved_and_done or self.steps >= cfg.total_steps:
             self.finished = True
         self.elapsed += time.perf_counter() - t0
         return TrainProgress(
