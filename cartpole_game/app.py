@@ -180,7 +180,7 @@ class App:
 
     def _train_view(self):  # -> Scene
         from cartpole_game.scenes.train_view import TrainViewScene
-        from cartpole_game.training.live import TrainingSession
+        from cartpole_game.training.live import TrainerSpec, TrainingSession
 
         train = self.config.train
         seed = self.config.seed if self.config.seed is not None else 0
@@ -190,17 +190,10 @@ class App:
             / f"{train.algo}-live-seed{seed}-{time.strftime('%Y%m%d-%H%M%S')}.safetensors"
         )
 
-        def make_trainer():
-            from cartpole_game.commands.train import make_trainer
-
-            return make_trainer(
-                train.algo, train.steps, seed, stop_when_solved=train.stop_when_solved
-            )
-
+        spec = TrainerSpec(train.algo, train.steps, seed, train.stop_when_solved)
         command = f"python play.py train --algo {train.algo} --seed {seed}"
         return TrainViewScene(
-            self.ctx,
-            lambda: TrainingSession(make_trainer, train.algo, out, command, pace=train.pace),
+            self.ctx, lambda: TrainingSession(spec, out, command, pace=train.pace)
         )
 
     def agent(self, spec: str):  # -> ExplainingController

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from pathlib import Path
@@ -35,8 +36,10 @@ def run_until(app: App, condition, timeout: float = 60.0) -> None:
         app.frame()
 
 
-def trainer_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "cartpole-trainer"]
+def trainer_workers() -> list[str]:
+    """Trainer processes and threads still running."""
+    processes = [p.name for p in multiprocessing.active_children() if p.name == "cartpole-trainer"]
+    return processes + [t.name for t in threading.enumerate() if t.name == "cartpole-trainer"]
 
 
 def test_view_shows_progress_and_the_chart_gains_points(tmp_path: Path) -> None:
@@ -80,16 +83,18 @@ def test_pause_stops_the_steps(tmp_path: Path) -> None:
         app.close()
 
 
-def test_closing_mid_training_leaves_a_valid_checkpoint_and_no_thread(tmp_path: Path) -> None:
+def test_closing_mid_training_leaves_a_valid_checkpoint_and_no_orphan(tmp_path: Path) -> None:
     out = tmp_path / "live.safetensors"
     app = make_app(tmp_path, pace=0, stop_when_solved=False)  # real time: far from solved
     try:
         scene = app.ctx.stack.top
         run_until(app, lambda: scene.view.steps > 200)
-        assert trainer_threads()
+        assert trainer_workers() == ["cartpole-trainer"]
+        process = scene.session.process
     finally:
         app.close()
-    assert trainer_threads() == []
+    assert trainer_workers() == []
+    assert not process.is_alive() and process.exitcode == 0
     checkpoint = load_checkpoint(out)
     assert checkpoint.kind == "dqn" and checkpoint.metadata["steps_trained"] > 0
     load_agent(str(out))
@@ -107,7 +112,7 @@ def test_s_saves_now_and_escape_stops_and_saves(tmp_path: Path) -> None:
         pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE))
         app.frame()
         assert type(app.ctx.stack.top).__name__ == "MenuScene"
-        assert trainer_threads() == []
+        assert trainer_workers() == []
         assert any("saved on exit" in t.text.lower() for t in app.ctx.toasts)
     finally:
         app.close()

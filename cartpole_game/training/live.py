@@ -1,24 +1,27 @@
-"""Training in a worker thread, for the live view: the UI reads snapshots, never waits on it.
+"""Training in a worker process, for the live view: the UI reads updates, never waits on it.
 
-The worker owns the trainer; the UI talks to it only through this session: pause, pace, save,
-stop. What the UI draws comes from :meth:`TrainingSession.view`, a copy taken under a lock.
-torch is imported by the worker (inside ``make_trainer``), so the window stays responsive while
-it loads. The session always leaves the best checkpoint on disk when it stops, and keeps the
-weights in memory (and says so) when the disk refuses them.
+The worker process owns the trainer (and torch); the window's process only talks to it through
+this session: pause, pace, save, stop, and a pipe of small updates (about 50 a second) with the
+new episode returns, evaluations, figures, the first training environment's state and, now and
+then, a snapshot of the weights. Two processes, two cores, no shared interpreter lock: drawing
+never slows training and training never freezes the window.
+
+The worker saves the best checkpoint when it stops, and on request; when the disk refuses, it
+sends the weights to the window's process, which keeps them in memory and says so.
 """
 
 from __future__ import annotations
 
-import threading
+import contextlib
+import multiprocessing as mp
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from cartpole_game.agents.checkpoint import Checkpoint, save_checkpoint
-from cartpole_game.training import TrainProgress
+from cartpole_game.agents.checkpoint import Checkpoint
 
 # Pace: trainer iterations per simulated 0.02 s step. None: as fast as it goes (turbo).
 PACES: tuple[tuple[str, int | None], ...] = (
@@ -28,11 +31,37 @@ PACES: tuple[tuple[str, int | None], ...] = (
     ("turbo", None),
 )
 STEP_SECONDS = 0.02
+SEND_EVERY = 0.02  # seconds between updates to the window: 50 a second, like the game's steps
+SNAPSHOT_EVERY = 0.25  # seconds between weight snapshots for the preview
+
+
+@dataclass(frozen=True)
+class TrainerSpec:
+    """What to train; picklable, so the worker process can build the trainer itself."""
+
+    algo: str = "dqn"
+    steps: int | None = None
+    seed: int = 0
+    stop_when_solved: bool = True
+
+    def build(self) -> Any:
+        from cartpole_game.commands.train import DEFAULT_STEPS
+
+        steps = self.steps or DEFAULT_STEPS[self.algo]
+        if self.algo == "dqn":
+            from cartpole_game.training.dqn import DQNConfig, DQNTrainer
+
+            config = DQNConfig(total_steps=steps, stop_when_solved=self.stop_when_solved)
+            return DQNTrainer(config, seed=self.seed)
+        from cartpole_game.training.linear_search import LinearSearch, LinearSearchConfig
+
+        config = LinearSearchConfig(total_steps=steps, stop_when_solved=self.stop_when_solved)
+        return LinearSearch(config, seed=self.seed)
 
 
 @dataclass
 class LiveView:
-    """What the UI needs, copied out of the worker under the lock."""
+    """What the UI draws: the training as last reported by the worker."""
 
     algo: str
     steps: int = 0
@@ -40,202 +69,281 @@ class LiveView:
     epsilon: float | None = None
     loss: float | None = None
     steps_per_second: float = 0.0
-    elapsed: float = 0.0
+    elapsed: float = 0.0  # training time (inside the trainer's steps)
+    wall_seconds: float = 0.0  # wall-clock since the trainer started
     buffer_fill: float | None = None
     returns: list[tuple[int, float]] = field(default_factory=list)
     evaluations: list[tuple[int, float]] = field(default_factory=list)
     population: list[float] | None = None  # linear search: the last generation's scores
     solved_at_steps: int | None = None
     solved_after_seconds: float | None = None
+    solved_wall_seconds: float | None = None
     done: bool = False
-    started: bool = False  # False while torch loads and the trainer is built
+    started: bool = False  # False while the worker imports torch and builds the trainer
     error: str | None = None
     env_state: np.ndarray | None = None  # the first training environment, exploration and all
     env_step: int = 0
     weights: dict[str, np.ndarray] | None = None
     weights_version: int = 0
-    saved: list[str] = field(default_factory=list)  # messages about saves, oldest first
+    saved: list[str] = field(default_factory=list)  # save messages not yet shown
 
 
 class TrainingSession:
-    """Runs ``make_trainer()`` in a thread; every method is safe to call from the UI thread."""
+    """A trainer in a worker process. Every method is for the window's (single) thread."""
 
     def __init__(
         self,
-        make_trainer: Callable[[], object],
-        algo: str,
+        spec: TrainerSpec,
         checkpoint_path: Path,
         command: str = "",
         pace: int = len(PACES) - 1,
-        snapshot_every: float = 0.25,
     ) -> None:
-        self._make_trainer = make_trainer
+        self.spec = spec
         self.checkpoint_path = checkpoint_path
-        self.command = command
-        self._lock = threading.Lock()
-        self._view = LiveView(algo=algo)
-        self._pace = pace
-        self._paused = threading.Event()
-        self._stop = threading.Event()
-        self._save_requested = threading.Event()
-        self._snapshot_every = snapshot_every
-        self._last_snapshot = 0.0
+        ctx = mp.get_context("spawn")  # a clean interpreter: no SDL state copied by fork
+        self._receive, send = ctx.Pipe(duplex=False)
+        self._paused = ctx.Event()
+        self._stop = ctx.Event()
+        self._save = ctx.Event()
+        self._pace = ctx.Value("i", pace)
+        self._view = LiveView(algo=spec.algo)
         self.unsaved: Checkpoint | None = None  # the best weights, when the disk refused them
-        self._thread = threading.Thread(target=self._run, name="cartpole-trainer", daemon=True)
+        self.last_message = ""
+        self.process = ctx.Process(
+            target=_worker_main,
+            args=(
+                spec,
+                send,
+                self._paused,
+                self._stop,
+                self._save,
+                self._pace,
+                checkpoint_path,
+                command,
+            ),
+            name="cartpole-trainer",
+            daemon=True,  # never outlives the game
+        )
+        self._send_end = send
 
-    # -- control (UI thread) ----------------------------------------------------------------
+    # -- control ----------------------------------------------------------------------------
     def start(self) -> None:
-        self._thread.start()
+        self.process.start()
+        self._send_end.close()  # the worker holds the only writing end: EOF when it exits
 
     @property
     def alive(self) -> bool:
-        return self._thread.is_alive()
+        return self.process.is_alive()
 
     @property
     def paused(self) -> bool:
         return self._paused.is_set()
 
     def set_paused(self, paused: bool) -> None:
-        if paused:
-            self._paused.set()
-        else:
-            self._paused.clear()
+        (self._paused.set if paused else self._paused.clear)()
 
     @property
     def pace(self) -> int:
-        return self._pace
+        return self._pace.value
 
     @property
     def pace_name(self) -> str:
-        return PACES[self._pace][0]
+        return PACES[self._pace.value][0]
 
     def change_pace(self, direction: int) -> str:
-        self._pace = max(0, min(len(PACES) - 1, self._pace + direction))
+        self._pace.value = max(0, min(len(PACES) - 1, self._pace.value + direction))
         return self.pace_name
 
     def request_save(self) -> None:
-        self._save_requested.set()
+        self._save.set()
 
-    def stop(self, timeout: float = 30.0) -> bool:
-        """Stop training, save the best weights, and wait for the worker; True once it is gone."""
+    def stop(self, timeout: float = 60.0) -> bool:
+        """Stop training; the worker saves the best weights and exits. True once it is gone."""
         self._stop.set()
         self._paused.clear()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-        return not self._thread.is_alive()
+        deadline = time.monotonic() + timeout
+        while self.process.is_alive() and time.monotonic() < deadline:
+            self._drain(wait=0.05)
+        self.process.join(max(0.0, deadline - time.monotonic()))
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(5)
+            self._note("the trainer did not stop in time and was terminated")
+        self._drain()
+        self._receive.close()
+        return not self.process.is_alive()
 
     def view(self) -> LiveView:
-        with self._lock:
-            v = self._view
-            copy = LiveView(
-                **{**v.__dict__, "returns": list(v.returns), "evaluations": list(v.evaluations)}
-            )
-            copy.saved = list(v.saved)
-            v.saved.clear()
-            return copy
+        """The latest state (after taking in everything the worker has sent). The caller owns
+        the returned object's ``saved`` messages; the lists are shared, read-only."""
+        self._drain()
+        v = self._view
+        copy = LiveView(**v.__dict__)
+        copy.saved, v.saved = v.saved, []
+        return copy
 
-    # -- worker -----------------------------------------------------------------------------
-    def _run(self) -> None:
-        trainer = None
+    # -- updates from the worker ------------------------------------------------------------
+    def _drain(self, wait: float = 0.0) -> None:
+        if self._receive.closed:
+            return
         try:
-            trainer = self._make_trainer()
-            with self._lock:
-                self._view.started = True
-            next_due = time.monotonic()
-            while not self._stop.is_set():
-                if self._save_requested.is_set():
-                    self._save_requested.clear()
-                    self._save(trainer, reason="saved")
-                if self._paused.is_set():
-                    self._stop.wait(0.05)
-                    next_due = time.monotonic()
-                    continue
-                try:
-                    progress = next(trainer)  # type: ignore[call-overload]
-                except StopIteration:
-                    break
-                self._publish(trainer, progress)
-                if progress.done:
-                    break
-                per_step = PACES[self._pace][1]
-                if per_step is not None:
-                    # Real-time pacing: per_step iterations per 0.02 s, like the game's own clock.
-                    # One linear-search iteration is a whole generation: give it half a second.
-                    period = STEP_SECONDS if self._view.algo == "dqn" else 25 * STEP_SECONDS
-                    next_due += period / per_step
-                    delay = next_due - time.monotonic()
-                    if delay > 0:
-                        self._stop.wait(delay)
-                    else:
-                        next_due = time.monotonic()
-        except Exception as exc:  # the view shows it; the best weights are still saved below
-            with self._lock:
-                self._view.error = f"{type(exc).__name__}: {exc}"
-        finally:
-            with self._lock:
-                self._view.done = True
-            if trainer is not None:
-                self._save(trainer, reason="saved on exit")
+            while self._receive.poll(wait):
+                self._apply(self._receive.recv())
+                wait = 0.0
+        except (EOFError, OSError):
+            self._view.done = True
 
-    def _publish(self, trainer, progress: TrainProgress) -> None:
-        now = time.monotonic()
-        envs = getattr(trainer, "envs", None)
-        buffer = getattr(trainer, "buffer", None)
-        take_weights = (
-            progress.evaluation is not None or now - self._last_snapshot >= self._snapshot_every
-        )
-        weights = progress.snapshot() if take_weights else None
-        population = getattr(trainer, "last_population_returns", None)
-        with self._lock:
-            v = self._view
-            v.steps, v.episodes = progress.steps, progress.episodes
-            v.epsilon, v.loss = progress.epsilon, progress.loss
-            v.steps_per_second, v.elapsed = progress.steps_per_second, progress.elapsed
-            v.returns.extend((progress.steps, r) for r in progress.episode_returns)
-            if progress.evaluation is not None:
-                v.evaluations.append((progress.evaluation.steps, progress.evaluation.mean))
-            if progress.solved and v.solved_at_steps is None:
-                v.solved_at_steps, v.solved_after_seconds = (
-                    progress.solved_at_steps,
-                    progress.elapsed,
-                )
-            if buffer is not None and hasattr(buffer, "size") and hasattr(buffer, "capacity"):
-                v.buffer_fill = buffer.size / max(1, buffer.capacity)
-            if envs is not None:
-                v.env_state = np.array(envs.states[0], dtype=np.float64)
-                v.env_step = int(envs.lengths[0])
-            if population is not None:
-                v.population = [float(x) for x in np.ravel(population)]
+    def _apply(self, message: dict[str, Any]) -> None:
+        v = self._view
+        kind = message.pop("kind")
+        if kind == "update":
+            v.returns.extend(message.pop("new_returns"))
+            v.evaluations.extend(message.pop("new_evaluations"))
+            weights = message.pop("weights", None)
             if weights is not None:
                 v.weights, v.weights_version = weights, v.weights_version + 1
-                self._last_snapshot = now
+            for name, value in message.items():
+                setattr(v, name, value)
+        elif kind == "note":
+            self._note(message["text"])
+        elif kind == "unsaved":
+            self.unsaved = message["checkpoint"]
+        elif kind == "error":
+            v.error = message["text"]
+        elif kind == "done":
+            v.done = True
 
-    def _save(self, trainer, reason: str) -> None:
-        try:
-            checkpoint = trainer.best_checkpoint(self.command)
-            if checkpoint is None:  # nothing evaluated yet: evaluate the weights as they are
-                trainer.evaluate_current()
-                checkpoint = trainer.best_checkpoint(self.command)
-        except Exception as exc:
-            self._note(f"could not prepare a checkpoint: {exc}")
-            return
-        if checkpoint is None:
-            return
-        try:
-            save_checkpoint(self.checkpoint_path, checkpoint)
-        except OSError as exc:
-            self.unsaved = checkpoint
-            self._note(
-                f"could not write {self.checkpoint_path}: {exc.strerror or exc}; "
-                "the weights are kept in memory"
+    def _note(self, text: str) -> None:
+        self._view.saved.append(text)
+        self.last_message = text
+
+
+def _worker_main(spec, conn, paused, stop, save, pace, checkpoint_path, command) -> None:
+    """The worker process: build the trainer, train, report, save. Runs no pygame."""
+    parent = mp.parent_process()
+
+    def send(kind: str, **payload: Any) -> None:
+        with contextlib.suppress(OSError, BrokenPipeError):
+            conn.send({"kind": kind, **payload})
+
+    trainer = None
+    try:
+        trainer = spec.build()
+        started = time.monotonic()
+        send("update", started=True, new_returns=[], new_evaluations=[])
+        pending_returns: list[tuple[int, float]] = []
+        pending_evals: list[tuple[int, float]] = []
+        last_send = last_snapshot = last_parent_check = 0.0
+        solved = False
+        next_due = time.monotonic()
+        while not stop.is_set():
+            now = time.monotonic()
+            if now - last_parent_check > 0.5:
+                last_parent_check = now
+                if parent is not None and not parent.is_alive():
+                    break  # the game is gone: no orphan keeps training
+            if save.is_set():
+                save.clear()
+                _save(trainer, checkpoint_path, command, send, "saved")
+            if paused.is_set():
+                stop.wait(0.05)
+                next_due = time.monotonic()
+                continue
+            try:
+                progress = next(trainer)
+            except StopIteration:
+                break
+            pending_returns.extend((progress.steps, r) for r in progress.episode_returns)
+            if progress.evaluation is not None:
+                pending_evals.append((progress.evaluation.steps, progress.evaluation.mean))
+            now = time.monotonic()
+            urgent = (
+                progress.evaluation is not None or progress.done or (progress.solved and not solved)
             )
-            return
-        self.unsaved = None
-        self._note(
-            f"{reason}: {self.checkpoint_path} (eval mean {checkpoint.metadata.get('eval_mean', 0):.0f})"
-        )
+            if urgent or now - last_send >= SEND_EVERY:
+                update = _figures(trainer, progress, now - started)
+                if progress.solved and not solved:
+                    solved = True
+                    update.update(
+                        solved_at_steps=progress.solved_at_steps,
+                        solved_after_seconds=progress.elapsed,
+                        solved_wall_seconds=now - started,
+                    )
+                if progress.evaluation is not None or now - last_snapshot >= SNAPSHOT_EVERY:
+                    update["weights"] = progress.snapshot()
+                    last_snapshot = now
+                send("update", new_returns=pending_returns, new_evaluations=pending_evals, **update)
+                pending_returns, pending_evals = [], []
+                last_send = now
+            if progress.done:
+                break
+            per_step = PACES[pace.value][1]
+            if per_step is not None:
+                # Real-time pacing: per_step iterations per 0.02 s, like the game's own clock.
+                # One linear-search iteration is a whole generation: give it half a second.
+                period = STEP_SECONDS if spec.algo == "dqn" else 25 * STEP_SECONDS
+                next_due += period / per_step
+                delay = next_due - time.monotonic()
+                if delay > 0:
+                    stop.wait(delay)
+                else:
+                    next_due = time.monotonic()
+            else:
+                next_due = time.monotonic()
+    except Exception as exc:  # shown in the view; the best weights are still saved below
+        send("error", text=f"{type(exc).__name__}: {exc}")
+    finally:
+        if trainer is not None:
+            _save(trainer, checkpoint_path, command, send, "saved on exit")
+        send("done")
+        with contextlib.suppress(OSError):
+            conn.close()
 
-    def _note(self, message: str) -> None:
-        with self._lock:
-            self._view.saved.append(message)
-            self.last_message = message
+
+def _figures(trainer: Any, progress: Any, wall: float) -> dict[str, Any]:
+    figures: dict[str, Any] = {
+        "steps": progress.steps,
+        "episodes": progress.episodes,
+        "epsilon": progress.epsilon,
+        "loss": progress.loss,
+        "steps_per_second": progress.steps_per_second,
+        "elapsed": progress.elapsed,
+        "wall_seconds": wall,
+    }
+    buffer = getattr(trainer, "buffer", None)
+    if buffer is not None and hasattr(buffer, "size") and hasattr(buffer, "capacity"):
+        figures["buffer_fill"] = buffer.size / max(1, buffer.capacity)
+    envs = getattr(trainer, "envs", None)
+    if envs is not None:
+        figures["env_state"] = np.array(envs.states[0], dtype=np.float64)
+        figures["env_step"] = int(envs.lengths[0])
+    population = getattr(trainer, "last_population_returns", None)
+    if population is not None:
+        figures["population"] = [float(x) for x in np.ravel(population)]
+    return figures
+
+
+def _save(trainer: Any, path: Path, command: str, send, reason: str) -> None:
+    from cartpole_game.agents.checkpoint import save_checkpoint
+
+    try:
+        checkpoint = trainer.best_checkpoint(command)
+        if checkpoint is None:  # nothing evaluated yet: evaluate the weights as they are
+            trainer.evaluate_current()
+            checkpoint = trainer.best_checkpoint(command)
+    except Exception as exc:
+        send("note", text=f"could not prepare a checkpoint: {exc}")
+        return
+    if checkpoint is None:
+        return
+    try:
+        save_checkpoint(path, checkpoint)
+    except OSError as exc:
+        send("unsaved", checkpoint=checkpoint)
+        send(
+            "note",
+            text=f"could not write {path}: {exc.strerror or exc}; the weights are kept in memory",
+        )
+        return
+    mean = checkpoint.metadata.get("eval_mean", 0)
+    send("note", text=f"{reason}: {path} (eval mean {mean:.0f})")
