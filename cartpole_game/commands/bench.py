@@ -22,7 +22,7 @@ from cartpole_game.atomic import atomic_write_text
 from cartpole_game.errors import UsageError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SECTIONS = ("frames", "startup", "gym-render")
+SECTIONS = ("frames", "startup", "gym-render", "live")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +45,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=5,
         metavar="N",
         help="launches to time for start-up (default 5)",
+    )
+    parser.add_argument(
+        "--live-seeds",
+        type=int,
+        default=5,
+        metavar="N",
+        help="seeds for the live-training comparison (default 5)",
     )
     parser.add_argument(
         "--out",
@@ -161,6 +168,87 @@ def measure_gym_render(frames: int) -> dict[str, Any]:
     return frame_figures(times[30:])
 
 
+def measure_headless_solve(seed: int) -> dict[str, Any]:
+    """Wall-clock and steps to solve, training headless with no UI: the live view's baseline."""
+    from cartpole_game.commands.train import make_trainer
+
+    trainer = make_trainer("dqn", None, seed)
+    start = time.monotonic()
+    solved_at = None
+    for progress in trainer:
+        if progress.solved and solved_at is None:
+            solved_at = (time.monotonic() - start, progress.steps)
+        if progress.done:
+            break
+    wall = time.monotonic() - start
+    return {
+        "seed": seed,
+        "solve_s": solved_at[0] if solved_at else None,
+        "steps": progress.steps,
+        "steps_per_s": progress.steps / wall,
+    }
+
+
+def measure_live_solve(seed: int, data_dir: Path) -> dict[str, Any]:
+    """The same training inside the live view (turbo), the window drawn at 60 FPS meanwhile."""
+    from cartpole_game.app import App
+    from cartpole_game.config import RunConfig, TrainConfig
+
+    config = RunConfig(
+        mode="train",
+        headless=True,
+        seed=seed,
+        data_dir=data_dir,
+        train=TrainConfig(out=data_dir / f"live-{seed}.safetensors", pace=3),
+    )
+    app = App(config)  # the training view keeps real time, sleeping between frames
+    frame_gaps: list[float] = []
+    try:
+        scene = app.ctx.stack.top
+        while not scene.view.started:
+            app.frame()
+        last = time.perf_counter()
+        while not scene.view.done:
+            app.frame()
+            now = time.perf_counter()
+            frame_gaps.append(now - last)
+            last = now
+        view = scene.view
+    finally:
+        app.close()
+    return {
+        "seed": seed,
+        "solve_s": view.solved_wall_seconds,
+        "steps": view.steps,
+        "steps_per_s": view.steps / max(view.wall_seconds, 1e-9),
+        "fps_median": 1.0 / statistics.median(frame_gaps),
+        "frame_max_ms": max(frame_gaps) * 1000,
+    }
+
+
+def measure_live(seeds: int, data_dir: Path) -> dict[str, Any]:
+    """Turbo training in the live view against the same training headless, seed by seed."""
+    rows = []
+    for seed in range(seeds):
+        rows.append(
+            {"headless": measure_headless_solve(seed), "live": measure_live_solve(seed, data_dir)}
+        )
+
+    def median(side: str, key: str) -> float:
+        return statistics.median(r[side][key] for r in rows if r[side][key] is not None)
+
+    return {
+        "seeds": seeds,
+        "runs": rows,
+        "throughput_ratio": median("live", "steps_per_s") / median("headless", "steps_per_s"),
+        "solve_ratio": median("live", "solve_s") / median("headless", "solve_s"),
+        "headless_steps_per_s": median("headless", "steps_per_s"),
+        "live_steps_per_s": median("live", "steps_per_s"),
+        "fps_median": statistics.median(r["live"]["fps_median"] for r in rows),
+        "frame_max_ms": max(r["live"]["frame_max_ms"] for r in rows),
+    }
+
+
 def run(args: argparse.Namespace) -> int:
     wanted = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = [s for s in wanted if s not in SECTIONS]
@@ -182,6 +270,7 @@ def run(args: argparse.Namespace) -> int:
             },
             "startup": lambda: measure_startup(args.startup_runs),
             "gym-render": lambda: measure_gym_render(args.frames),
+            "live": lambda: measure_live(args.live_seeds, Path(scratch)),
         }
         for name in wanted:
             print(f"measuring {name} ...", file=sys.stderr, flush=True)
@@ -224,6 +313,30 @@ def format_table(results: dict[str, Any]) -> str:
                 "reference: gymnasium render + step, 600×400",
                 f"median {fig['median_ms']:.2f} ms, p99 {fig['p99_ms']:.2f} ms",
                 "",
+            )
+        )
+    if "live" in results:
+        fig = results["live"]
+        rows.append(
+            (
+                "live training (turbo): throughput vs headless",
+                f"{fig['live_steps_per_s']:,.0f} vs {fig['headless_steps_per_s']:,.0f} steps/s "
+                f"({fig['throughput_ratio']:.0%})",
+                "≥ 80%",
+            )
+        )
+        rows.append(
+            (
+                "live training: UI frame rate, longest frame",
+                f"median {fig['fps_median']:.1f} FPS, max {fig['frame_max_ms']:.0f} ms",
+                "≥ 55 FPS, ≤ 50 ms",
+            )
+        )
+        rows.append(
+            (
+                "live training: time to solve vs headless",
+                f"{fig['solve_ratio']:.2f}× (median over {fig['seeds']} seeds)",
+                "≤ 1.25×",
             )
         )
     widths = [max(len(r[i]) for r in [("figure", "measured", "target"), *rows]) for i in range(3)]
