@@ -22,7 +22,7 @@ from cartpole_game.atomic import atomic_write_text
 from cartpole_game.errors import UsageError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SECTIONS = ("frames", "startup", "gym-render", "live")
+SECTIONS = ("frames", "startup", "gym-render", "linear", "dqn", "sb3", "throughput", "live")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +45,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=5,
         metavar="N",
         help="launches to time for start-up (default 5)",
+    )
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=10,
+        metavar="N",
+        help="seeds for the linear and DQN time-to-solve figures (default 10)",
+    )
+    parser.add_argument(
+        "--sb3-seeds",
+        type=int,
+        default=3,
+        metavar="N",
+        help="seeds for the Stable-Baselines3 reference, when it is installed (default 3)",
     )
     parser.add_argument(
         "--live-seeds",
@@ -260,6 +274,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--frames must be at least 100, got {args.frames}")
     import tempfile
 
+    from cartpole_game import bench_agents
+
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     }
@@ -271,10 +287,16 @@ def run(args: argparse.Namespace) -> int:
             "startup": lambda: measure_startup(args.startup_runs),
             "gym-render": lambda: measure_gym_render(args.frames),
             "live": lambda: measure_live(args.live_seeds, Path(scratch)),
+            "linear": lambda: bench_agents.linear_benchmark(args.seeds),
+            "dqn": lambda: bench_agents.dqn_benchmark(args.seeds),
+            "sb3": lambda: bench_agents.sb3_reference(args.sb3_seeds),
+            "throughput": bench_agents.headless_training_throughput,
         }
         for name in wanted:
             print(f"measuring {name} ...", file=sys.stderr, flush=True)
             results[name] = steps[name]()
+    if "dqn" in results and "sb3" in results:
+        results["sb3_over_ours"] = bench_agents.speedup_ratio(results["dqn"], results["sb3"])
     print(format_table(results))
     try:
         atomic_write_text(args.out, json.dumps(results, indent=2) + "\n")
@@ -312,6 +334,59 @@ def format_table(results: dict[str, Any]) -> str:
             (
                 "reference: gymnasium render + step, 600×400",
                 f"median {fig['median_ms']:.2f} ms, p99 {fig['p99_ms']:.2f} ms",
+                "",
+            )
+        )
+    if "linear" in results:
+        fig = results["linear"]
+        rows.append(
+            (
+                "linear policy: seeds scoring 500 in 100/100, each ≤ 1 s",
+                f"{fig['perfect_within_1s']} of {fig['seeds']}, slowest {fig['max_seconds']:.2f} s",
+                "10 of 10",
+            )
+        )
+    if "dqn" in results:
+        fig = results["dqn"]
+        median = fig["median_seconds"]
+        rows.append(
+            (
+                "DQN: median wall-clock to solve (greedy mean ≥ 475)",
+                f"{median:.1f} s, {fig['median_steps']:,.0f} steps"
+                if median not in (None, float("inf"))
+                else "not solved by most seeds",
+                "≤ 15 s",
+            )
+        )
+        rows.append(
+            (
+                "DQN: seeds solved within 50,000 steps",
+                f"{fig['solved']} of {fig['seeds']} (slowest {fig['max_steps'] or 0:,} steps)",
+                "10 of 10",
+            )
+        )
+    if "sb3" in results:
+        fig = results["sb3"]
+        if fig.get("available"):
+            ratio = results.get("sb3_over_ours")
+            rows.append(
+                (
+                    "reference: SB3 DQN (RL-Zoo) median time to 475",
+                    f"{fig['median_seconds']:.1f} s over {len(fig['runs'])} seeds"
+                    + (f"; ours is {ratio:.1f}× faster" if ratio else ""),
+                    "",
+                )
+            )
+        else:
+            rows.append(
+                ("reference: SB3 DQN (RL-Zoo)", "not installed (pip install stable-baselines3)", "")
+            )
+    if "throughput" in results:
+        fig = results["throughput"]
+        rows.append(
+            (
+                "headless DQN training throughput",
+                f"{fig['dqn_training_steps_per_s']:,} env steps/s while learning",
                 "",
             )
         )
