@@ -141,3 +141,19 @@ def test_no_display_suggests_headless() -> None:
     assert_one_line_error(
         run_play("play", "--frames", "2", env=env, inherit_env=False), "--headless"
     )
+
+
+def test_bench_writes_its_table_as_json(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = run_play("bench", "--only", "frames", "--frames", "120", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    import json
+
+    figures = json.loads(out.read_text())["frames"]
+    assert set(figures) >= {"play", "watch", "takeover", "versus (dqn vs linear)"}
+    assert all(f["median_ms"] > 0 for f in figures.values())
+    assert "frame time, play" in result.stdout
+
+
+def test_bench_unknown_section_is_one_line() -> None:
+    assert_one_line_error(run_play("bench", "--only", "everything"), "unknown section")
