@@ -8,6 +8,7 @@ use a virtual clock that advances exactly one frame (1/60 s) per frame and never
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from cartpole_game.config import RunConfig
 from cartpole_game.errors import UserFacingError
 from cartpole_game.loop import Clock, FixedStepAccumulator, RealClock, VirtualClock
 from cartpole_game.recording import GifRecorder, safe_name, take_screenshot
+from cartpole_game.render.letterbox import fit, to_logical
 
 
 class App:
@@ -44,7 +46,10 @@ class App:
         # The trainer works in real time, so the training view keeps real time even headless.
         virtual = config.headless and config.mode != "train"
         self.clock = clock or (VirtualClock() if virtual else RealClock())
-        self.screen = _open_display(config)
+        self.window = _open_display(config)
+        self.logical_size = (config.display.width, config.display.height)
+        self.screen = self.window  # what scenes draw on; a separate surface once resized
+        self.letterbox = fit(self.window.get_size(), self.logical_size)
         theme = Theme.create()
         data_dir = config.data_dir or default_data_dir()
         self.ctx = SceneContext(
@@ -64,6 +69,9 @@ class App:
             self.ctx.notify(self.ctx.sounds.problem.capitalize(), 5.0)
         self.recorder = GifRecorder()
         self.global_keys = frozenset({pygame.K_F12, pygame.K_m, pygame.K_v})
+        self.mouse_events = frozenset(
+            {pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION}
+        )
         self._recording_since = 0
         self.accumulator = FixedStepAccumulator(config.loop.step, config.loop.max_steps_per_frame)
         self.frame_period = 1.0 / config.display.fps
@@ -88,6 +96,12 @@ class App:
         real_dt = now - self._last_time
         self._last_time = now
         for event in pygame.event.get():
+            if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+                self._window_resized()
+            if event.type in self.mouse_events and self.screen is not self.window:
+                event = pygame.event.Event(
+                    event.type, {**event.dict, "pos": to_logical(event.pos, self.letterbox)}
+                )
             if event.type == pygame.QUIT:
                 self.ctx.quit_requested = True
             elif event.type == pygame.KEYDOWN and event.key in self.global_keys:
@@ -107,6 +121,7 @@ class App:
         self.ctx.toasts = [t for t in self.ctx.toasts if t.seconds_left > 0]
         self.ctx.stack.draw(self.screen, self.accumulator.alpha)
         self._record_frame()
+        self._present()
         pygame.display.flip()
         self.frames_drawn += 1
         if self.first_frame_at is None:
@@ -114,6 +129,26 @@ class App:
         if self.frame_cpu_times is not None:
             self.frame_cpu_times.append(time.process_time() - cpu_start)
         self.clock.wait_for_next_frame(self.frame_period)
+
+    # -- the window: the 1280×720 picture, letterboxed when the window has another shape --------
+    def _window_resized(self) -> None:
+        surface = self.pygame.display.get_surface()
+        if surface is None:
+            return
+        self.window = surface
+        self.letterbox = fit(surface.get_size(), self.logical_size)
+        if surface.get_size() == self.logical_size:
+            self.screen = surface
+        elif self.screen is self.window or self.screen.get_size() != self.logical_size:
+            self.screen = self.pygame.Surface(self.logical_size).convert()
+
+    def _present(self) -> None:
+        if self.screen is self.window:
+            return
+        box = self.letterbox
+        self.window.fill((0, 0, 0))
+        scaled = self.pygame.transform.smoothscale(self.screen, (box.width, box.height))
+        self.window.blit(scaled, (box.left, box.top))
 
     # -- keys that work everywhere: F12 screenshot, V record a GIF, M mute ----------------------
     def global_key(self, key: int) -> None:
@@ -271,11 +306,8 @@ def _open_display(config: RunConfig):  # -> pygame.Surface
         pygame.display.set_icon(_icon())
     if config.headless:
         return pygame.display.set_mode(size)
-    try:
-        # SCALED keeps the 16:9 picture and letterboxes it when the window is resized.
-        return pygame.display.set_mode(size, pygame.SCALED | pygame.RESIZABLE)
-    except pygame.error:
-        return pygame.display.set_mode(size, pygame.RESIZABLE)
+    # Resizable; the app letterboxes the 1280×720 picture into whatever shape the window takes.
+    return pygame.display.set_mode(size, pygame.RESIZABLE)
 
 
 def _icon():  # -> pygame.Surface
@@ -310,6 +342,12 @@ def load_replay_for(config: RunConfig):  # -> Replay | None
 def run_game(config: RunConfig, report_first_frame: bool = False) -> int:
     """Open the game in ``config.mode`` and run it until quit or a --frames/--episodes bound."""
     app = App(config)
+
+    def quit_on_sigterm(signum: int, frame: object) -> None:
+        # Like closing the window: leave the loop, close scenes (training saves its checkpoint).
+        app.ctx.quit_requested = True
+
+    previous = signal.signal(signal.SIGTERM, quit_on_sigterm)
     try:
         while app.running:
             app.frame()
@@ -319,6 +357,7 @@ def run_game(config: RunConfig, report_first_frame: bool = False) -> int:
             app.save_screenshot(config.screenshot)
     finally:
         app.close()
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 

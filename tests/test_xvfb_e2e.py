@@ -145,3 +145,42 @@ def test_holding_right_in_a_real_window_moves_the_cart_right(xvfb: str, tmp_path
     assert abs(x_before - center) < 15, "the cart should start near the centre of the track"
     assert x_after > x_before + 25, f"cart did not move right: {x_before:.0f} -> {x_after:.0f} px"
     assert "Traceback" not in stderr
+
+
+def test_resized_window_keeps_the_whole_picture_with_its_aspect(xvfb: str, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "SDL_VIDEODRIVER"}
+    env.update(DISPLAY=xvfb, SDL_AUDIODRIVER="dummy", CARTPOLE_GAME_DATA_DIR=str(tmp_path))
+    game = subprocess.Popen(
+        [sys.executable, str(REPO_ROOT / "play.py"), "play", "--seed", "3"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        window = xdo(
+            xvfb, "search", "--sync", "--onlyvisible", "--pid", str(game.pid)
+        ).splitlines()[0]
+        xdo(xvfb, "windowsize", window, "900", "700")
+        time.sleep(1.0)
+        shot = read_xwd(
+            subprocess.run(
+                ["xwd", "-silent", "-id", window],
+                env=dict(env),
+                capture_output=True,
+                timeout=30,
+                check=True,
+            ).stdout
+        )
+    finally:
+        game.terminate()
+        _, stderr = game.communicate(timeout=15)
+    assert shot.shape[:2] == (700, 900)
+    # Black bars above and below; the 16:9 picture (506 px tall) in between.
+    assert shot[:90].max() < 10 and shot[-90:].max() < 10
+    limit = color_mask(shot[100:600], Palette().limit, tolerance=40)
+    xs = np.nonzero(limit.any(axis=0))[0]
+    # Both ±2.4 m posts are visible, symmetric about the centre, scaled by 900/1280.
+    assert xs.min() < 150 and xs.max() > 750
+    assert (xs.min() + xs.max()) / 2 == pytest.approx(450, abs=8)
+    assert "Traceback" not in stderr
