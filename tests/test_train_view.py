@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -15,7 +19,7 @@ from cartpole_game.app import App
 from cartpole_game.config import RunConfig, TrainConfig
 from cartpole_game.render.theme import Palette
 from cartpole_game.scenes.train_view import CHART_RECT, TrainViewScene
-from tests.helpers import color_mask, surface_pixels
+from tests.helpers import REPO_ROOT, color_mask, surface_pixels
 
 
 def make_app(tmp_path: Path, **train) -> App:
@@ -171,3 +175,57 @@ def test_linear_search_live_shows_its_population(tmp_path: Path) -> None:
         assert bars.sum() > 100
     finally:
         app.close()
+
+
+def spawned_workers() -> set[str]:
+    """Pids of multiprocessing spawn children alive on this machine."""
+    pids = set()
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    pids.add(pid)
+            except OSError:
+                continue
+    return pids
+
+
+def test_sigterm_to_the_training_view_saves_and_leaves_no_orphan(tmp_path: Path) -> None:
+    before = spawned_workers()
+    out = tmp_path / "term.safetensors"
+    game = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPO_ROOT / "play.py"),
+            "train",
+            "--algo",
+            "dqn",
+            "--headless",
+            "--view",
+            "--frames",
+            "1000000",
+            "--pace",
+            "real-time",
+            "--continue-after-solved",
+            "--out",
+            str(out),
+            "--data-dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not (spawned_workers() - before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert spawned_workers() - before, "the trainer process never started"
+    time.sleep(6)  # the worker imports torch and trains a few hundred steps
+    game.send_signal(signal.SIGTERM)
+    _, stderr = game.communicate(timeout=60)
+    assert game.returncode == 0, stderr
+    load_agent(str(out))
+    deadline = time.monotonic() + 5
+    while spawned_workers() - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert spawned_workers() - before == set()
