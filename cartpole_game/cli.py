@@ -6,6 +6,7 @@ import argparse
 import importlib
 import importlib.util
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from cartpole_game.config import MAX_TIME_SCALE, MIN_TIME_SCALE, LoopConfig, RunConfig
@@ -39,24 +40,25 @@ class OneLineParser(argparse.ArgumentParser):
         return f"{parts[-1]} " if len(parts) > 1 else ""
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def whole_number(low: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to 2**32-1, with a one-line complaint."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if not low <= value < 2**32:
+            raise argparse.ArgumentTypeError(
+                f"{what} must be at least {low} (and below 2**32), got {value}"
+            )
+        return value
+
+    return parse
 
 
-def seed_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 2**32-1, got {value}")
-    return value
+positive_int = whole_number(1, "the value")
+seed_int = whole_number(0, "a seed")
 
 
 def time_scale(text: str) -> float:

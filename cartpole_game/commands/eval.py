@@ -10,20 +10,8 @@ import argparse
 import json
 import sys
 
+from cartpole_game.cli import whole_number
 from cartpole_game.errors import UserFacingError
-
-
-def _whole_number(low: int, what: str):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if not low <= value < 2**32:
-            raise argparse.ArgumentTypeError(f"{what} must be between {low} and 2**32-1")
-        return value
-
-    return parse
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -34,10 +22,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a shipped agent or a .safetensors checkpoint (default dqn)",
     )
     parser.add_argument(
-        "--episodes", type=_whole_number(1, "episodes"), default=100, help="default 100"
+        "--episodes", type=whole_number(1, "episodes"), default=100, help="default 100"
     )
     parser.add_argument(
-        "--seed", type=_whole_number(0, "seed"), default=0, help="seed of the first reset"
+        "--seed", type=whole_number(0, "seed"), default=0, help="seed of the first reset"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 

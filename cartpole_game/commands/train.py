@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
+from cartpole_game.cli import whole_number
 from cartpole_game.errors import UsageError, UserFacingError
 
 DEFAULT_STEPS = {"dqn": 50_000, "linear": 5_000_000}
@@ -28,32 +29,19 @@ PACE_NAMES = ("real-time", "4x", "16x", "turbo")  # the order of cartpole_game.t
 RUNS_DIR = Path("runs")
 
 
-def _whole_number(low: int, what: str):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if not low <= value < 2**32:
-            raise argparse.ArgumentTypeError(f"{what} must be between {low} and 2**32-1")
-        return value
-
-    return parse
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--algo", choices=("dqn", "linear"), required=True, help="what to train")
-    parser.add_argument("--seed", type=_whole_number(0, "seed"), default=0, help="default 0")
+    parser.add_argument("--seed", type=whole_number(0, "seed"), default=0, help="default 0")
     parser.add_argument(
         "--steps",
-        type=_whole_number(1, "steps"),
+        type=whole_number(1, "steps"),
         metavar="N",
         help=f"environment-step budget (default {DEFAULT_STEPS['dqn']:,} for dqn, "
         f"{DEFAULT_STEPS['linear']:,} for linear)",
     )
     parser.add_argument(
         "--min-steps",
-        type=_whole_number(0, "min-steps"),
+        type=whole_number(0, "min-steps"),
         default=0,
         metavar="N",
         help="dqn: once solved, keep training until N steps, keeping the best weights "
@@ -87,7 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="draw the live view even with --headless (SDL's dummy driver; for --screenshot)",
     )
     view.add_argument(
-        "--frames", type=_whole_number(1, "frames"), metavar="N", help="stop after N frames"
+        "--frames", type=whole_number(1, "frames"), metavar="N", help="stop after N frames"
     )
     view.add_argument(
         "--screenshot", type=Path, metavar="PATH", help="save the last frame as a PNG"
