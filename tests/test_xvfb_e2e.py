@@ -94,7 +94,8 @@ def xdo(display: str, *args: str) -> str:
 
 @contextlib.contextmanager
 def game_window(display: str, data_dir: Path, *args: str):
-    """Start ``python play.py ARGS`` on ``display``; yields (process, window id); always stops it."""
+    """Start ``python play.py ARGS`` on ``display``; yields (process, window id, stderr list);
+    always stops it, then puts what it printed on stderr into the list."""
     env = {k: v for k, v in os.environ.items() if k != "SDL_VIDEODRIVER"}
     env.update(DISPLAY=display, SDL_AUDIODRIVER="dummy", CARTPOLE_GAME_DATA_DIR=str(data_dir))
     game = subprocess.Popen(
@@ -131,7 +132,7 @@ def capture(display: str, window: str) -> np.ndarray:
 
 def test_holding_right_in_a_real_window_moves_the_cart_right(xvfb: str, tmp_path: Path) -> None:
     # Seed 35 starts with the pole leaning right, so holding → carries the cart furthest.
-    with game_window(xvfb, tmp_path, "play", "--seed", "35") as (game, window):
+    with game_window(xvfb, tmp_path, "play", "--seed", "35") as (game, window, stderr):
         time.sleep(0.5)  # first frames drawn, "Ready?" showing
         xdo(xvfb, "windowfocus", "--sync", window)
         before = capture(xvfb, window)
@@ -149,10 +150,11 @@ def test_holding_right_in_a_real_window_moves_the_cart_right(xvfb: str, tmp_path
     center = after.shape[1] / 2
     assert abs(x_before - center) < 15, "the cart should start near the centre of the track"
     assert x_after > x_before + 25, f"cart did not move right: {x_before:.0f} -> {x_after:.0f} px"
+    assert "Traceback" not in stderr[0]
 
 
 def test_resized_window_keeps_the_whole_picture_with_its_aspect(xvfb: str, tmp_path: Path) -> None:
-    with game_window(xvfb, tmp_path, "play", "--seed", "3") as (game, window):
+    with game_window(xvfb, tmp_path, "play", "--seed", "3") as (game, window, stderr):
         xdo(xvfb, "windowsize", window, "900", "700")
         time.sleep(1.0)
         shot = capture(xvfb, window)
@@ -165,3 +167,4 @@ def test_resized_window_keeps_the_whole_picture_with_its_aspect(xvfb: str, tmp_p
     # Both ±2.4 m posts are visible, symmetric about the centre, scaled by 900/1280.
     assert xs.min() < 150 and xs.max() > 750
     assert (xs.min() + xs.max()) / 2 == pytest.approx(450, abs=8)
+    assert "Traceback" not in stderr[0]
