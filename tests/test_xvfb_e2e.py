@@ -105,18 +105,19 @@ def game_window(display: str, data_dir: Path, *args: str):
         stderr=subprocess.PIPE,
         text=True,
     )
+    printed: list[str] = []
     try:
         window = xdo(
             display, "search", "--sync", "--onlyvisible", "--pid", str(game.pid)
         ).splitlines()[0]
-        yield game, window
+        yield game, window, printed
     finally:
         game.terminate()
         try:
-            game.communicate(timeout=15)
+            printed.append(game.communicate(timeout=15)[1])
         except subprocess.TimeoutExpired:
             game.kill()
-            game.communicate()
+            printed.append(game.communicate()[1])
 
 
 def capture(display: str, window: str) -> np.ndarray:
