@@ -21,7 +21,7 @@ from cartpole_game.arena import Arena, EndReason
 from cartpole_game.config import RunConfig
 from cartpole_game.highscores import HighScores
 
-FUZZ_MODES = ("menu", "play", "watch", "takeover", "versus")
+FUZZ_MODES = ("menu", "play", "watch", "takeover", "versus", "train")
 KEYS = (
     pygame.K_LEFT,
     pygame.K_RIGHT,

@@ -26,7 +26,14 @@ def test_event_storm_through_every_scene(tmp_path: Path) -> None:
     report = fuzz_events(6000, seed=1234, data_dir=tmp_path)
     assert report.problems == []
     assert report.events >= 6000 - len(FUZZ_MODES)
-    for scene in ("MenuScene", "PlayScene", "WatchScene", "TakeoverScene", "VersusScene"):
+    for scene in (
+        "MenuScene",
+        "PlayScene",
+        "WatchScene",
+        "TakeoverScene",
+        "VersusScene",
+        "TrainViewScene",
+    ):
         assert scene in report.scenes_seen
 
 
