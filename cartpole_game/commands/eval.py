@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from cartpole_game.cli import whole_number
-from cartpole_game.errors import UserFacingError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,18 +44,3 @@ def run(args: argparse.Namespace) -> int:
         f"max {result.max:.0f}; reached 500 in {result.fraction_at(500.0):.0%} of episodes"
     )
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="play.py eval", description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        return run(args)
-    except UserFacingError as e:
-        print(f"play.py: error: {e}", file=sys.stderr)
-        return e.exit_status
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from cartpole_game.cli import whole_number
-from cartpole_game.errors import UsageError, UserFacingError
+from cartpole_game.errors import UsageError
 
 DEFAULT_STEPS = {"dqn": 50_000, "linear": 5_000_000}
 PACE_NAMES = ("real-time", "4x", "16x", "turbo")  # the order of cartpole_game.training.live.PACES
@@ -85,9 +85,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _command_line() -> str:
     """The command that is running, as it would be typed, for the checkpoint's metadata."""
-    prog = Path(sys.argv[0]).name
-    head = ["python", "play.py"] if prog == "play.py" else ["python", "-m", __name__]
-    return shlex.join([*head, *sys.argv[1:]])
+    return shlex.join(["python", "play.py", *sys.argv[1:]])
 
 
 def _check_out_path(out: Path) -> None:
@@ -307,18 +305,3 @@ def _postfix(progress, recent: deque, evals: list) -> str:
     if evals:
         parts.append(f"last eval {evals[-1][1]:.0f}")
     return ", ".join(parts)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="play.py train", description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    try:
-        return run(args)
-    except UserFacingError as e:
-        print(f"play.py: error: {e}", file=sys.stderr)
-        return e.exit_status
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
