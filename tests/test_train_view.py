@@ -229,3 +229,26 @@ def test_sigterm_to_the_training_view_saves_and_leaves_no_orphan(tmp_path: Path)
     while spawned_workers() - before and time.monotonic() < deadline:
         time.sleep(0.1)
     assert spawned_workers() - before == set()
+
+
+def test_once_solved_setting_stops_or_keeps_training(tmp_path: Path) -> None:
+    app = make_app(tmp_path, pace=3, stop_when_solved=True)
+    try:
+        scene = app.ctx.stack.top
+        assert not scene.session.continue_after_solved
+        run_until(app, lambda: scene.view.done, timeout=120)
+        assert scene.view.solved_at_steps is not None
+        assert scene.view.steps == scene.view.solved_at_steps  # it stopped where it solved
+    finally:
+        app.close()
+    app = make_app(tmp_path, pace=3, stop_when_solved=True)
+    try:
+        scene = app.ctx.stack.top
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_c))
+        app.frame()
+        assert scene.session.continue_after_solved
+        run_until(app, lambda: scene.view.solved_at_steps is not None, timeout=120)
+        run_until(app, lambda: scene.view.steps > scene.view.solved_at_steps + 2000, timeout=120)
+        assert not scene.view.done  # it kept training past the solve
+    finally:
+        app.close()

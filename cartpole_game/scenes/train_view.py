@@ -32,6 +32,7 @@ TRAIN_HELP = (
     ("+ / −", "pace: real time, 4×, 16×, turbo"),
     ("Tab", "switch view: training episodes / greedy preview"),
     ("S", "save a checkpoint now"),
+    ("C", "once solved: stop, or keep training"),
     ("T  /  Y", "try the network as it is now: takeover / versus"),
     ("H  or  F1", "this help"),
     ("Esc", "stop training (the best checkpoint is saved) and go back"),
@@ -75,6 +76,9 @@ class TrainViewScene(Scene):
             self.ctx.notify(f"Pace: {self.session.change_pace(-1)}")
         elif key in keys.SWAP_DRIVER_KEYS:
             self.show_preview = not self.show_preview
+        elif key == pygame.K_c:
+            keep = self.session.toggle_continue_after_solved()
+            self.ctx.notify("Once solved: keep training" if keep else "Once solved: stop")
         elif key == pygame.K_s:
             self.session.request_save()
             self.ctx.notify("Saving a checkpoint…")
@@ -164,7 +168,7 @@ class TrainViewScene(Scene):
         blit_text(
             surface,
             ctx.theme,
-            "Space pause · +/− pace · Tab view · S save · T takeover · Y versus · "
+            "Space pause · +/− pace · Tab view · S save · C once solved · T takeover · Y versus · "
             "H help · Esc stop",
             14,
             pal.text_dim,
@@ -196,13 +200,24 @@ class TrainViewScene(Scene):
         else:
             status, color = "TRAINING", pal.accent
         blit_text(surface, ctx.theme, status, 22, color, TOP_BAR.center, "center", bold=True)
+        once_solved = "keep training" if self.session.continue_after_solved else "stop"
+        right = TOP_BAR.right - 20
         blit_text(
             surface,
             ctx.theme,
             f"pace: {self.session.pace_name}",
             18,
             pal.text,
-            (TOP_BAR.right - 20, TOP_BAR.top + 19),
+            (right, TOP_BAR.top + 9),
+            "topright",
+        )
+        blit_text(
+            surface,
+            ctx.theme,
+            f"once solved: {once_solved} (C)",
+            13,
+            pal.text_dim,
+            (right, TOP_BAR.top + 35),
             "topright",
         )
 

@@ -51,11 +51,12 @@ class TrainerSpec:
         if self.algo == "dqn":
             from cartpole_game.training.dqn import DQNConfig, DQNTrainer
 
-            config = DQNConfig(total_steps=steps, stop_when_solved=self.stop_when_solved)
+            # The worker decides when a solved run stops (the view can change its mind).
+            config = DQNConfig(total_steps=steps, stop_when_solved=False)
             return DQNTrainer(config, seed=self.seed)
         from cartpole_game.training.linear_search import LinearSearch, LinearSearchConfig
 
-        config = LinearSearchConfig(total_steps=steps, stop_when_solved=self.stop_when_solved)
+        config = LinearSearchConfig(total_steps=steps, stop_when_solved=False)
         return LinearSearch(config, seed=self.seed)
 
 
@@ -106,6 +107,7 @@ class TrainingSession:
         self._stop = ctx.Event()
         self._save = ctx.Event()
         self._pace = ctx.Value("i", pace)
+        self._keep_going = ctx.Value("b", not spec.stop_when_solved)  # after solving
         self._view = LiveView(algo=spec.algo)
         self.unsaved: Checkpoint | None = None  # the best weights, when the disk refused them
         self.last_message = ""
@@ -118,6 +120,7 @@ class TrainingSession:
                 self._stop,
                 self._save,
                 self._pace,
+                self._keep_going,
                 checkpoint_path,
                 command,
             ),
@@ -153,6 +156,14 @@ class TrainingSession:
     def change_pace(self, direction: int) -> str:
         self._pace.value = max(0, min(len(PACES) - 1, self._pace.value + direction))
         return self.pace_name
+
+    @property
+    def continue_after_solved(self) -> bool:
+        return bool(self._keep_going.value)
+
+    def toggle_continue_after_solved(self) -> bool:
+        self._keep_going.value = not self._keep_going.value
+        return bool(self._keep_going.value)
 
     def request_save(self) -> None:
         self._save.set()
@@ -218,7 +229,9 @@ class TrainingSession:
         self.last_message = text
 
 
-def _worker_main(spec, conn, paused, stop, save, pace, checkpoint_path, command) -> None:
+def _worker_main(
+    spec, conn, paused, stop, save, pace, keep_going, checkpoint_path, command
+) -> None:
     """The worker process: build the trainer, train, report, save. Runs no pygame."""
     parent = mp.parent_process()
 
@@ -275,7 +288,7 @@ def _worker_main(spec, conn, paused, stop, save, pace, checkpoint_path, command)
                 send("update", new_returns=pending_returns, new_evaluations=pending_evals, **update)
                 pending_returns, pending_evals = [], []
                 last_send = now
-            if progress.done:
+            if progress.done or (progress.solved and not keep_going.value):
                 break
             per_step = PACES[pace.value][1]
             if per_step is not None:
