@@ -54,3 +54,14 @@ def centroid_x(mask: np.ndarray) -> float:
     _ys, xs = np.nonzero(mask)
     assert xs.size > 0, "no pixels of that colour on screen"
     return float(xs.mean())
+
+
+def headless_screenshot(tmp_path: Path, *args: str) -> np.ndarray:
+    """Run ``python play.py ARGS --headless --screenshot`` (data in ``tmp_path``); its pixels.
+
+    The run must succeed; the screenshot comes back as an (H, W, 3) array.
+    """
+    shot = tmp_path / "shot.png"
+    result = run_play(*args, "--headless", "--screenshot", str(shot), "--data-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    return load_png_pixels(shot)

@@ -16,7 +16,7 @@ from cartpole_game.render.arena_view import lerp_color
 from cartpole_game.render.theme import Palette
 from cartpole_game.render.transform import pole_tip, world_to_screen
 from cartpole_game.scenes.arena_scene import ARENA_VIEW, DECISION_RECT
-from tests.helpers import color_mask, load_png_pixels, run_play, surface_pixels
+from tests.helpers import color_mask, headless_screenshot, run_play, surface_pixels
 
 
 def make_app(tmp_path: Path, mode: str, **kw) -> App:
@@ -185,23 +185,7 @@ def test_p_pokes_and_w_blows(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("mode", ["watch", "takeover"])
 def test_headless_screenshots_show_the_mode(tmp_path: Path, mode: str) -> None:
-    shot = tmp_path / f"{mode}.png"
-    result = run_play(
-        mode,
-        "--agent",
-        "dqn",
-        "--headless",
-        "--frames",
-        "150",
-        "--seed",
-        "1",
-        "--screenshot",
-        str(shot),
-        "--data-dir",
-        str(tmp_path),
-    )
-    assert result.returncode == 0, result.stderr
-    pixels = load_png_pixels(shot)
+    pixels = headless_screenshot(tmp_path, mode, "--agent", "dqn", "--frames", "150", "--seed", "1")
     pal = Palette()
     cart = color_mask(pixels, pal.cart, tolerance=4)
     assert cart[420:500].sum() > 2000  # the cart on the track

@@ -9,7 +9,7 @@ import pytest
 
 from cartpole_game.render.theme import Palette
 from cartpole_game.render.transform import WorldView, world_to_screen
-from tests.helpers import centroid_x, color_mask, load_png_pixels, run_play
+from tests.helpers import centroid_x, color_mask, headless_screenshot, run_play
 
 
 def assert_one_line_error(result, *fragments: str) -> None:
@@ -69,21 +69,7 @@ def test_help_for_each_mode() -> None:
 
 
 def test_headless_screenshot_shows_the_cart_where_the_state_puts_it(tmp_path: Path) -> None:
-    shot = tmp_path / "shot.png"
-    result = run_play(
-        "play",
-        "--headless",
-        "--frames",
-        "30",
-        "--seed",
-        "0",
-        "--screenshot",
-        str(shot),
-        "--data-dir",
-        str(tmp_path),
-    )
-    assert result.returncode == 0, result.stderr
-    pixels = load_png_pixels(shot)
+    pixels = headless_screenshot(tmp_path, "play", "--frames", "30", "--seed", "0")
     assert pixels.shape == (720, 1280, 3)
     # During "Ready?" the cart sits at its seeded start, a hair from x = 0.
     mask = color_mask(pixels, Palette().cart, tolerance=4)
@@ -122,12 +108,7 @@ def test_episodes_bound_ends_the_run(tmp_path: Path) -> None:
 
 
 def test_menu_is_the_default_mode(tmp_path: Path) -> None:
-    shot = tmp_path / "menu.png"
-    result = run_play(
-        "--headless", "--frames", "5", "--screenshot", str(shot), "--data-dir", str(tmp_path)
-    )
-    assert result.returncode == 0, result.stderr
-    pixels = load_png_pixels(shot)
+    pixels = headless_screenshot(tmp_path, "--frames", "5")  # no mode: the menu
     accent = color_mask(pixels, Palette().accent, tolerance=10)
     assert accent[230:300, 76:540].sum() > 200  # "Play now", selected
 

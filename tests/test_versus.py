@@ -15,7 +15,7 @@ from cartpole_game.controllers import ConstantController, HumanController
 from cartpole_game.env import NO_PUSH
 from cartpole_game.render.theme import Palette
 from cartpole_game.versus import VersusMatch
-from tests.helpers import color_mask, load_png_pixels, run_play, surface_pixels
+from tests.helpers import color_mask, headless_screenshot, run_play, surface_pixels
 
 
 def test_both_sides_start_from_the_same_state_every_round() -> None:
@@ -93,25 +93,9 @@ def test_versus_scene_with_a_human_on_the_left(tmp_path: Path) -> None:
 
 
 def test_versus_headless_screenshot_shows_two_arenas(tmp_path: Path) -> None:
-    shot = tmp_path / "versus.png"
-    result = run_play(
-        "versus",
-        "--left",
-        "dqn",
-        "--right",
-        "linear",
-        "--headless",
-        "--frames",
-        "120",
-        "--seed",
-        "5",
-        "--screenshot",
-        str(shot),
-        "--data-dir",
-        str(tmp_path),
+    pixels = headless_screenshot(
+        tmp_path, "versus", "--left", "dqn", "--right", "linear", "--frames", "120", "--seed", "5"
     )
-    assert result.returncode == 0, result.stderr
-    pixels = load_png_pixels(shot)
     cart = color_mask(pixels, Palette().cart, tolerance=4)
     band = cart[460:540]
     assert band[:, :640].sum() > 800 and band[:, 640:].sum() > 800  # one cart in each arena
