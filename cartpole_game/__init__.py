@@ -3,7 +3,7 @@
 Importing the package registers the gymnasium environment ``cartpole_game/CartPole-v1``.
 """
 
-from cartpole_game.env import ENV_ID, register
+from cartpole_game.sim.env import ENV_ID, register
 
 register()
 

@@ -19,7 +19,7 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cartpole_game.stress import fuzz_events
+from cartpole_game.harness.stress import fuzz_events
 
 
 def main() -> int:

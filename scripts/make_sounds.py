@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 RATE = 22_050
-OUT = Path(__file__).resolve().parents[1] / "assets" / "sounds"
+OUT = Path(__file__).resolve().parents[1] / "cartpole_game" / "game" / "assets" / "sounds"
 
 
 def envelope(n: int, attack: float, release: float) -> np.ndarray:

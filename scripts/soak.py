@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cartpole_game.stress import soak
+from cartpole_game.harness.stress import soak
 
 LIMIT = 0.10
 

@@ -9,13 +9,13 @@ import pygame
 import pytest
 
 from cartpole_game.agents import load_agent
-from cartpole_game.app import App
-from cartpole_game.config import RunConfig
-from cartpole_game.disturbances import MAX_POKE
-from cartpole_game.render.arena_view import lerp_color
-from cartpole_game.render.theme import Palette
-from cartpole_game.render.transform import pole_tip, world_to_screen
-from cartpole_game.scenes.arena_scene import ARENA_VIEW, DECISION_RECT
+from cartpole_game.game.app import App
+from cartpole_game.game.config import RunConfig
+from cartpole_game.game.render.arena_view import lerp_color
+from cartpole_game.game.render.theme import Palette
+from cartpole_game.game.render.transform import pole_tip, world_to_screen
+from cartpole_game.game.scenes.arena_scene import ARENA_VIEW, DECISION_RECT
+from cartpole_game.sim.disturbances import MAX_POKE
 from tests.helpers import color_mask, headless_screenshot, run_play, surface_pixels
 
 
@@ -202,7 +202,10 @@ def test_headless_screenshots_show_the_mode(tmp_path: Path, mode: str) -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["watch", "--agent", "nowhere.safetensors"], "not dqn, linear or an existing checkpoint"),
+        (
+            ["watch", "--agent", "nowhere.safetensors"],
+            "not one of dqn, linear or an existing agent file",
+        ),
         (["versus", "--left", "robot"], "unknown side 'robot'"),
         (["takeover", "--agent", "/tmp"], "is not a file"),
     ],

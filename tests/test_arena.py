@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from cartpole_game.arena import Arena, EndReason
-from cartpole_game.controllers import ConstantController, HumanController
-from cartpole_game.env import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
+from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
+from cartpole_game.sim.arena import Arena, EndReason
+from cartpole_game.sim.controllers import ConstantController, HumanController
 
 
 def run_until_done(arena: Arena, limit: int = 1000) -> None:

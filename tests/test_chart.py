@@ -3,7 +3,7 @@
 import pygame
 import pytest
 
-from cartpole_game.render.chart import (
+from cartpole_game.game.render.chart import (
     BACKGROUND,
     EVALUATIONS,
     MOVING_AVERAGE,

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from safetensors.numpy import save as st_save
 
-from cartpole_game.agents import SHIPPED, load_agent
+from cartpole_game.agents import load_agent, shipped_path
 from cartpole_game.agents.checkpoint import (
     FORMAT_VERSION,
     Checkpoint,
@@ -19,7 +19,7 @@ from cartpole_game.agents.checkpoint import (
 )
 from cartpole_game.agents.dqn import DQNPolicy, mlp_architecture
 from cartpole_game.agents.linear import LinearPolicy
-from cartpole_game.errors import FileFormatError
+from cartpole_game.core.errors import FileFormatError
 from cartpole_game.training.evaluate import evaluate_batch, evaluate_controller
 
 OBS = np.random.default_rng(0).normal(size=(50, 4)).astype(np.float32)
@@ -99,7 +99,7 @@ def test_shipped_agents_score_at_least_475(name):
     assert result.fraction_at(500) >= 0.99
     # The vectorised evaluation agrees with the real environment.
     assert evaluate_batch(agent.act_batch, 100, seed=1).mean >= 475
-    meta = load_checkpoint(SHIPPED[name]).metadata
+    meta = load_checkpoint(shipped_path(name)).metadata
     assert meta["command"].startswith(f"python play.py train --algo {name}")
     assert isinstance(meta["seed"], int)
 

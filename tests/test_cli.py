@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cartpole_game.render.theme import Palette
-from cartpole_game.render.transform import WorldView, world_to_screen
+from cartpole_game.game.render.theme import Palette
+from cartpole_game.game.render.transform import WorldView, world_to_screen
 from tests.helpers import centroid_x, color_mask, headless_screenshot, run_play
 
 

@@ -7,7 +7,8 @@ import numpy as np
 from gymnasium.utils.env_checker import check_env
 
 import cartpole_game  # noqa: F401  (registers the environment)
-from cartpole_game.env import ENV_ID, NO_PUSH, PUSH_RIGHT, CartPoleEnv, action_to_force
+from cartpole_game.sim.actions import NO_PUSH, PUSH_RIGHT, action_to_force
+from cartpole_game.sim.env import ENV_ID, CartPoleEnv
 
 
 def test_parity_with_gymnasium_over_20000_random_steps() -> None:

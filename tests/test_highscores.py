@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cartpole_game import atomic
-from cartpole_game.highscores import HighScores
+from cartpole_game.core import atomic
+from cartpole_game.game.highscores import HighScores
 
 
 def test_scores_are_kept_per_time_scale(tmp_path: Path) -> None:

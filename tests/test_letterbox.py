@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cartpole_game.render.letterbox import fit, to_logical
+from cartpole_game.game.render.letterbox import fit, to_logical
 
 LOGICAL = (1280, 720)
 

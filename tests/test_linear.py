@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 
 from cartpole_game.agents.linear import LinearPolicy
-from cartpole_game.env import PUSH_LEFT, PUSH_RIGHT
+from cartpole_game.sim.actions import PUSH_LEFT, PUSH_RIGHT
 from cartpole_game.training.evaluate import evaluate_controller
 from cartpole_game.training.linear_search import LinearSearch
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cartpole_game.config import next_time_scale
-from cartpole_game.loop import FixedStepAccumulator, VirtualClock
+from cartpole_game.game.loop import FixedStepAccumulator, VirtualClock
+from cartpole_game.sim.timescale import next_time_scale
 
 
 def count_steps(frames: int, time_scale: float, fps: int = 60, cap: int = 5) -> int:

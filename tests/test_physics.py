@@ -6,7 +6,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-from cartpole_game import physics
+from cartpole_game.sim import physics
 
 
 def gym_step(state: np.ndarray, action: int) -> np.ndarray:

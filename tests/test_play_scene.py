@@ -7,10 +7,10 @@ from pathlib import Path
 import pygame
 import pytest
 
-from cartpole_game.app import App
-from cartpole_game.config import LoopConfig, RunConfig
-from cartpole_game.scenes.overlays import PauseOverlay
-from cartpole_game.scenes.play import PlayScene
+from cartpole_game.game.app import App
+from cartpole_game.game.config import LoopConfig, RunConfig
+from cartpole_game.game.scenes.overlays import PauseOverlay
+from cartpole_game.game.scenes.play import PlayScene
 
 
 def make_app(tmp_path: Path, **loop) -> App:

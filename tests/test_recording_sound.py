@@ -8,9 +8,9 @@ import pygame
 import pytest
 from PIL import Image
 
-from cartpole_game.app import App
-from cartpole_game.config import RunConfig
-from cartpole_game.sound import SoundBoard
+from cartpole_game.game.app import App
+from cartpole_game.game.config import RunConfig
+from cartpole_game.game.sound import SoundBoard
 from tests.helpers import load_png_pixels
 
 

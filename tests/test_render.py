@@ -8,13 +8,13 @@ import numpy as np
 import pygame
 import pytest
 
-from cartpole_game.app import App
-from cartpole_game.config import RunConfig
-from cartpole_game.render.arena_view import ArenaRenderer
-from cartpole_game.render.theme import Palette, Theme
-from cartpole_game.render.transform import WorldView, world_to_screen
-from cartpole_game.scenes.keys import PLAY_HELP
-from cartpole_game.scenes.overlays import HelpOverlay, PauseOverlay
+from cartpole_game.game.app import App
+from cartpole_game.game.config import RunConfig
+from cartpole_game.game.render.arena_view import ArenaRenderer
+from cartpole_game.game.render.theme import Palette, Theme
+from cartpole_game.game.render.transform import WorldView, world_to_screen
+from cartpole_game.game.scenes.keys import PLAY_HELP
+from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay
 from tests.helpers import centroid_x, color_mask, surface_pixels
 
 VIEW = WorldView(0, 0, 1280, 720, half_span_m=3.0, ground_frac=0.7)

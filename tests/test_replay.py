@@ -9,12 +9,12 @@ import numpy as np
 import pygame
 import pytest
 
-from cartpole_game.app import App
-from cartpole_game.arena import Arena
-from cartpole_game.config import RunConfig
-from cartpole_game.disturbances import Disturbances
-from cartpole_game.errors import FileFormatError
-from cartpole_game.replay import FORMAT_VERSION, Replay, load_replay, play_back
+from cartpole_game.core.errors import FileFormatError
+from cartpole_game.game.app import App
+from cartpole_game.game.config import RunConfig
+from cartpole_game.sim.arena import Arena
+from cartpole_game.sim.disturbances import Disturbances
+from cartpole_game.sim.replay import FORMAT_VERSION, Replay, load_replay, play_back
 from tests.helpers import run_play
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cartpole_game import physics
 from cartpole_game.agents import load_agent
-from cartpole_game.arena import Arena, EndReason
-from cartpole_game.controllers import ConstantController
-from cartpole_game.env import NO_PUSH
+from cartpole_game.sim import physics
+from cartpole_game.sim.actions import NO_PUSH
+from cartpole_game.sim.arena import Arena, EndReason
+from cartpole_game.sim.controllers import ConstantController
 
 
 def rescue_possible(state: np.ndarray, depth: int = 25, beam: int = 20_000) -> bool:

@@ -13,12 +13,12 @@ import pygame
 
 from cartpole_game.agents import load_agent
 from cartpole_game.agents.checkpoint import load_checkpoint
-from cartpole_game.app import App
-from cartpole_game.arena import Arena, EndReason
-from cartpole_game.config import RunConfig
-from cartpole_game.controllers import HumanController
-from cartpole_game.highscores import HighScores
-from cartpole_game.stress import FUZZ_MODES, fuzz_events, soak
+from cartpole_game.game.app import App
+from cartpole_game.game.config import RunConfig
+from cartpole_game.game.highscores import HighScores
+from cartpole_game.harness.stress import FUZZ_MODES, fuzz_events, soak
+from cartpole_game.sim.arena import Arena, EndReason
+from cartpole_game.sim.controllers import HumanController
 from tests.helpers import REPO_ROOT
 
 
@@ -65,7 +65,7 @@ WRITER = """
 import sys, numpy as np
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from cartpole_game.highscores import HighScores
+from cartpole_game.game.highscores import HighScores
 from cartpole_game.agents import load_agent
 from cartpole_game.agents.checkpoint import load_checkpoint, save_checkpoint
 scores = HighScores.load(Path({scores!r}))
@@ -81,7 +81,7 @@ while True:
 
 
 def test_kill_9_during_saves_never_corrupts_the_files(tmp_path: Path) -> None:
-    from cartpole_game.agents import SHIPPED
+    from cartpole_game.agents import shipped_path
 
     scores_path = tmp_path / "highscores.json"
     ckpt_path = tmp_path / "agent.safetensors"
@@ -89,7 +89,7 @@ def test_kill_9_during_saves_never_corrupts_the_files(tmp_path: Path) -> None:
     script = WRITER.format(
         root=str(REPO_ROOT),
         scores=str(scores_path),
-        shipped=str(SHIPPED["dqn"]),
+        shipped=str(shipped_path("dqn")),
         ckpt=str(ckpt_path),
     )
     for delay in (0.05, 0.13, 0.21, 0.34, 0.55):

@@ -15,10 +15,10 @@ import pygame
 
 from cartpole_game.agents import load_agent
 from cartpole_game.agents.checkpoint import load_checkpoint
-from cartpole_game.app import App
-from cartpole_game.config import RunConfig, TrainConfig
-from cartpole_game.render.theme import Palette
-from cartpole_game.scenes.train_view import CHART_RECT, TrainViewScene
+from cartpole_game.game.app import App
+from cartpole_game.game.config import RunConfig, TrainConfig
+from cartpole_game.game.render.theme import Palette
+from cartpole_game.game.scenes.train_view import CHART_RECT, TrainViewScene
 from tests.helpers import REPO_ROOT, color_mask, surface_pixels
 
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from cartpole_game.render.transform import (
+from cartpole_game.game.render.transform import (
     CartGeometry,
     WorldView,
     pole_tip,

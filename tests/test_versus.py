@@ -9,12 +9,12 @@ import numpy as np
 import pygame
 
 from cartpole_game.agents import load_agent
-from cartpole_game.app import App
-from cartpole_game.config import RunConfig
-from cartpole_game.controllers import ConstantController, HumanController
-from cartpole_game.env import NO_PUSH
-from cartpole_game.render.theme import Palette
-from cartpole_game.versus import VersusMatch
+from cartpole_game.game.app import App
+from cartpole_game.game.config import RunConfig
+from cartpole_game.game.render.theme import Palette
+from cartpole_game.sim.actions import NO_PUSH
+from cartpole_game.sim.controllers import ConstantController, HumanController
+from cartpole_game.sim.versus import VersusMatch
 from tests.helpers import color_mask, headless_screenshot, run_play, surface_pixels
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cartpole_game.render.theme import Palette
+from cartpole_game.game.render.theme import Palette
 from tests.helpers import REPO_ROOT, centroid_x, color_mask
 
 TOOLS = ("Xvfb", "xdotool", "xwd")

@@ -1,45 +1,18 @@
-"""Agents that drive the cart: the linear policy and the DQN, loaded from checkpoint files.
+"""Agents that drive the cart, as controllers: observation in, action out (numpy only).
 
-``load_agent("dqn")`` and ``load_agent("linear")`` give the shipped agents in ``checkpoints/``;
-any other spec is a path to a ``.safetensors`` checkpoint. Loading needs numpy and safetensors
-only (no torch, no pygame), so an agent is ready in a fraction of a second.
+``load_agent(spec)`` is the public Python API::
+
+    from cartpole_game.agents import load_agent
+    agent = load_agent("dqn")        # or "linear", or the path of a checkpoint file
+    action = agent.act(observation)  # 0 = push left, 1 = push right
+
+The kinds of agent are listed in :mod:`cartpole_game.agents.registry`. Nothing here imports torch
+or pygame, so an agent is ready in a fraction of a second.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from cartpole_game.agents.loader import describe_source, load_agent, shipped_path
+from cartpole_game.agents.registry import AGENT_KINDS, named_agents
 
-from cartpole_game.agents.checkpoint import Checkpoint, load_checkpoint
-from cartpole_game.agents.dqn import DQNPolicy
-from cartpole_game.agents.linear import LinearPolicy
-from cartpole_game.controllers import ExplainingController
-
-CHECKPOINT_DIR = Path(__file__).resolve().parents[2] / "checkpoints"
-SHIPPED = {
-    "dqn": CHECKPOINT_DIR / "dqn.safetensors",
-    "linear": CHECKPOINT_DIR / "linear.safetensors",
-}
-
-
-def resolve_agent_path(spec: str) -> Path:
-    """The file an ``--agent`` value names: a shipped agent's name, or a path."""
-    return SHIPPED.get(spec, Path(spec))
-
-
-def policy_from_checkpoint(checkpoint: Checkpoint, name: str) -> DQNPolicy | LinearPolicy:
-    if checkpoint.kind == "linear":
-        return LinearPolicy(
-            checkpoint.tensors["weights"], float(checkpoint.tensors["bias"][0]), name=name
-        )
-    return DQNPolicy(checkpoint.tensors, name=name)
-
-
-def load_agent(spec: str) -> ExplainingController:
-    """Load the agent ``spec`` names; raises ``FileFormatError`` for a missing or bad file."""
-    path = resolve_agent_path(spec)
-    checkpoint = load_checkpoint(path)
-    name = spec if spec in SHIPPED else path.stem
-    return policy_from_checkpoint(checkpoint, name)
-
-
-__all__ = ["SHIPPED", "DQNPolicy", "LinearPolicy", "load_agent", "resolve_agent_path"]
+__all__ = ["AGENT_KINDS", "describe_source", "load_agent", "named_agents", "shipped_path"]

@@ -3,7 +3,7 @@
 A file holds the agent's float32 tensors and, in the safetensors header's ``__metadata__``, one
 entry ``cartpole_game`` whose value is a JSON object::
 
-    {"format_version": 1, "kind": "dqn" | "linear", "architecture": {...},
+    {"format_version": 1, "kind": "dqn" | "linear" | ..., "architecture": {...},
      "observation_space": {...}, "action_space": {...}, "training_config": {...}, "seed": 0,
      "steps_trained": 12000, "eval_mean": 500.0, "eval_std": 0.0, "eval_episodes": 100,
      "command": "python play.py train ...", "created": "2025-...", "game_version": "0.1.0"}
@@ -11,12 +11,11 @@ entry ``cartpole_game`` whose value is a JSON object::
 Loading never executes anything from the file: the header is parsed as JSON here and the tensors
 are decoded by ``safetensors.numpy``; there is no pickle anywhere. Every problem with a file
 (missing, truncated, corrupt, not ours, wrong kind, wrong shapes, newer format) is raised as
-:class:`cartpole_game.errors.FileFormatError` naming the file. Saves are atomic.
+:class:`cartpole_game.core.errors.FileFormatError` naming the file. Saves are atomic.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import struct
@@ -27,12 +26,12 @@ from typing import Any
 
 import numpy as np
 
-from cartpole_game.atomic import atomic_write_bytes
-from cartpole_game.errors import FileFormatError
+from cartpole_game.agents.registry import AGENT_KINDS
+from cartpole_game.core.atomic import atomic_write_bytes
+from cartpole_game.core.errors import FileFormatError
 
 FORMAT_VERSION = 1
 METADATA_KEY = "cartpole_game"
-KINDS = ("dqn", "linear")
 MAX_HEADER_BYTES = 1 << 20  # our headers are a few kB; anything bigger is not ours
 
 OBSERVATION_SPACE = {
@@ -54,22 +53,12 @@ class Checkpoint:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def expected_shapes(kind: str, architecture: dict[str, Any]) -> dict[str, tuple[int, ...]]:
-    """The tensor names and shapes an architecture needs."""
-    if kind == "linear":
-        if architecture.get("type") != "linear":
-            raise ValueError("not a linear architecture")
-        return {"weights": (4,), "bias": (1,)}
-    sizes = [int(s) for s in architecture["sizes"]]
-    if architecture.get("type") != "mlp" or architecture.get("activation", "relu") != "relu":
-        raise ValueError("not a ReLU MLP")
-    if len(sizes) < 2 or sizes[0] != 4 or sizes[-1] != 2 or min(sizes) < 1:
-        raise ValueError("an MLP for CartPole maps 4 inputs to 2 outputs")
-    shapes: dict[str, tuple[int, ...]] = {}
-    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
-        shapes[f"layers.{i}.weight"] = (n_out, n_in)
-        shapes[f"layers.{i}.bias"] = (n_out,)
-    return shapes
+def expected_shapes(kind: str, architecture: Any) -> dict[str, tuple[int, ...]]:
+    """The tensor names and shapes an architecture of ``kind`` needs (``ValueError`` if none)."""
+    shapes_of = AGENT_KINDS[kind].tensor_shapes
+    if shapes_of is None or not isinstance(architecture, dict):
+        raise ValueError(f"no {kind} architecture")
+    return shapes_of(architecture)
 
 
 def save_checkpoint(path: str | os.PathLike[str], checkpoint: Checkpoint) -> Path:
@@ -157,7 +146,7 @@ def load_checkpoint(path: str | os.PathLike[str], kind: str | None = None) -> Ch
             f"({FORMAT_VERSION}); update cartpole_game",
         )
     file_kind = meta.get("kind")
-    if file_kind not in KINDS:
+    if not isinstance(file_kind, str) or file_kind not in AGENT_KINDS:
         raise FileFormatError(path, f"unknown agent kind {file_kind!r}")
     if kind is not None and file_kind != kind:
         raise FileFormatError(path, f"wrong kind of checkpoint: expected {kind}, got {file_kind}")

@@ -9,15 +9,19 @@ training code builds the torch twin with :func:`build_q_network`; both use the t
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from cartpole_game.agents.kind import AgentKind, TrainerRef
+from cartpole_game.sim.physics import CARTPOLE_V1
 
 if TYPE_CHECKING:
     from torch import nn
 
 DEFAULT_HIDDEN = (64, 64)
+TRAIN_STEPS = 50_000  # the DQN trainer's default environment-step budget
 
 
 def mlp_architecture(hidden: Sequence[int] = DEFAULT_HIDDEN) -> dict[str, Any]:
@@ -67,7 +71,7 @@ class DQNPolicy:
 
     kind = "dqn"
 
-    def __init__(self, tensors: dict[str, np.ndarray], name: str = "dqn") -> None:
+    def __init__(self, tensors: Mapping[str, np.ndarray], name: str = "dqn") -> None:
         n_layers = len(tensors) // 2
         self.layers = [
             (
@@ -97,3 +101,32 @@ class DQNPolicy:
 
     def reset(self) -> None:
         pass
+
+
+def tensor_shapes(architecture: Mapping[str, Any]) -> dict[str, tuple[int, ...]]:
+    """The tensor names and shapes a ReLU MLP checkpoint needs."""
+    if architecture.get("type") != "mlp" or architecture.get("activation", "relu") != "relu":
+        raise ValueError("not a ReLU MLP")
+    sizes = [int(s) for s in architecture["sizes"]]
+    if len(sizes) < 2 or sizes[0] != 4 or sizes[-1] != 2 or min(sizes) < 1:
+        raise ValueError("an MLP for CartPole maps 4 inputs to 2 outputs")
+    shapes: dict[str, tuple[int, ...]] = {}
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+        shapes[f"layers.{i}.weight"] = (n_out, n_in)
+        shapes[f"layers.{i}.bias"] = (n_out,)
+    return shapes
+
+
+def from_tensors(tensors: Mapping[str, np.ndarray], name: str) -> DQNPolicy:
+    return DQNPolicy(tensors, name=name)
+
+
+KIND = AgentKind(
+    name="dqn",
+    summary="a Double DQN: a small network that rates each push (its Q-values)",
+    value_label="Q-values",
+    tensor_shapes=tensor_shapes,
+    from_tensors=from_tensors,
+    shipped_file="dqn.safetensors",
+    trainer=TrainerRef("cartpole_game.training.dqn", TRAIN_STEPS, CARTPOLE_V1.tau),
+)

@@ -18,7 +18,8 @@ from typing import Protocol
 import numpy as np
 
 from cartpole_game.agents.checkpoint import Checkpoint
-from cartpole_game.training.evaluate import SOLVED_MEAN, EvalResult
+from cartpole_game.sim.physics import SOLVED_MEAN
+from cartpole_game.training.evaluate import EvalResult
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class EvalPoint:
             result.min,
             result.max,
             result.episodes,
-            result.fraction_at(500.0),
+            result.fraction_perfect(),
         )
 
 

@@ -24,21 +24,32 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from cartpole_game.agents.checkpoint import Checkpoint
-from cartpole_game.agents.dqn import DQNPolicy, build_q_network, mlp_architecture, network_tensors
+from cartpole_game.agents.dqn import (
+    TRAIN_STEPS,
+    DQNPolicy,
+    build_q_network,
+    mlp_architecture,
+    network_tensors,
+)
+from cartpole_game.sim.physics import SOLVED_MEAN
 from cartpole_game.training import EvalPoint, TrainProgress
-from cartpole_game.training.evaluate import HARD_STARTS, SOLVED_MEAN, evaluate_batch
+from cartpole_game.training.evaluate import HARD_STARTS, evaluate_batch
 from cartpole_game.training.vector_env import VectorCartPole, VectorStep
+
+if TYPE_CHECKING:
+    from cartpole_game.training.trainers import TrainerSpec
 
 
 @dataclass
 class DQNConfig:
-    total_steps: int = 50_000  # environment-step budget
+    total_steps: int = TRAIN_STEPS  # environment-step budget
     num_envs: int = 8
     hidden: tuple[int, ...] = (64, 64)
     # Scales the observation to roughly unit range before the first layer.
@@ -353,3 +364,11 @@ class DQNTrainer:
                 "command": command,
             },
         )
+
+
+def build_trainer(spec: TrainerSpec) -> DQNTrainer:
+    """The trainer for ``spec`` (called by :class:`cartpole_game.training.trainers.TrainerSpec`)."""
+    config = DQNConfig(
+        total_steps=spec.budget, stop_when_solved=spec.stop_when_solved, min_steps=spec.min_steps
+    )
+    return DQNTrainer(config, seed=spec.seed)

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cartpole_game import physics
-from cartpole_game.controllers import Controller
+from cartpole_game.sim import physics
+from cartpole_game.sim.controllers import Controller
+from cartpole_game.sim.env import CartPoleEnv
+from cartpole_game.sim.rollout import rollout_batch
 
 BatchPolicy = Callable[[np.ndarray], np.ndarray]  # (n, 4) float32 observations -> (n,) actions
 
-SOLVED_MEAN = 475.0  # CartPole-v1's reward threshold
-CARTPOLE_START = 0.05  # CartPole-v1 starts every component uniformly in [-0.05, 0.05]
 # Harder starts (x, x_dot, theta, theta_dot half-widths): leaning up to 5.7 degrees and moving,
 # like a pole a player has just pushed. Used to tell apart weights that all score 500.
 HARD_STARTS = (0.5, 0.5, 0.1, 0.5)
@@ -52,6 +52,10 @@ class EvalResult:
     def fraction_at(self, value: float) -> float:
         return float((self.returns >= value).mean())
 
+    def fraction_perfect(self, params: physics.CartPoleParams = physics.CARTPOLE_V1) -> float:
+        """The share of episodes that lasted to the step limit (500 for CartPole-v1)."""
+        return self.fraction_at(params.max_episode_steps)
+
     def as_dict(self) -> dict[str, object]:
         return {
             "mean": self.mean,
@@ -68,29 +72,17 @@ def evaluate_batch(
     episodes: int = 100,
     seed: int | None = 0,
     params: physics.CartPoleParams = physics.CARTPOLE_V1,
-    start_half_width: float | tuple[float, ...] = CARTPOLE_START,
+    start_half_width: float | tuple[float, ...] = physics.START_HALF_WIDTH,
 ) -> EvalResult:
     """Run ``episodes`` episodes side by side until each terminates or reaches the step limit.
 
     Starts are uniform in ``±start_half_width`` (per component if a tuple): CartPole-v1's
     distribution by default.
     """
-    rng = np.random.default_rng(seed)
     half = np.asarray(start_half_width, dtype=np.float64)
-    states = rng.uniform(-half, half, size=(episodes, 4))
-    forces = np.array([-params.force_mag, params.force_mag])
-    alive = np.ones(episodes, dtype=bool)
-    returns = np.zeros(episodes)
-    for _ in range(params.max_episode_steps):
-        idx = np.flatnonzero(alive)
-        if idx.size == 0:
-            break
-        actions = np.asarray(policy(states[idx].astype(np.float32)), dtype=np.int64)
-        nxt = physics.step_batch(states[idx], forces[actions], params)
-        states[idx] = nxt
-        returns[idx] += 1.0  # CartPole-v1 pays 1 for every step, the terminating one included
-        alive[idx[physics.terminal_mask(nxt, params)]] = False
-    return EvalResult(returns)
+    starts = physics.sample_starts(np.random.default_rng(seed), episodes, half)
+    outcome = rollout_batch(lambda obs, _rows: policy(obs), starts, params)
+    return EvalResult(outcome.returns)
 
 
 def evaluate_controller(
@@ -99,13 +91,11 @@ def evaluate_controller(
     seed: int | None = 0,
     params: physics.CartPoleParams = physics.CARTPOLE_V1,
 ) -> EvalResult:
-    """Play ``episodes`` episodes on :class:`cartpole_game.env.CartPoleEnv`, one at a time.
+    """Play ``episodes`` episodes on :class:`cartpole_game.sim.env.CartPoleEnv`, one at a time.
 
     The first reset is seeded with ``seed``; later resets continue the same random stream, as
     gymnasium's evaluation helpers do.
     """
-    from cartpole_game.env import CartPoleEnv
-
     env = CartPoleEnv(params=params)
     returns = np.zeros(episodes)
     for i in range(episodes):

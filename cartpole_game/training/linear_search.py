@@ -15,21 +15,29 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from cartpole_game import physics
 from cartpole_game.agents.checkpoint import Checkpoint
-from cartpole_game.agents.linear import LinearPolicy
+from cartpole_game.agents.linear import (
+    LINEAR_ARCHITECTURE,
+    TRAIN_STEPS,
+    LinearPolicy,
+    linear_actions,
+)
+from cartpole_game.sim import physics
+from cartpole_game.sim.rollout import rollout_batch
 from cartpole_game.training import EvalPoint, TrainProgress
 from cartpole_game.training.evaluate import evaluate_batch
 
-LINEAR_ARCHITECTURE = {"type": "linear", "inputs": 4, "bias": True}
+if TYPE_CHECKING:
+    from cartpole_game.training.trainers import TrainerSpec
 
 
 @dataclass
 class LinearSearchConfig:
-    total_steps: int = 5_000_000  # environment-step budget (verification episodes count too)
+    total_steps: int = TRAIN_STEPS  # environment-step budget (verification episodes count too)
     stop_when_solved: bool = True  # the live view may keep searching after solving
     population: int = 32
     elites: int = 6
@@ -37,7 +45,6 @@ class LinearSearchConfig:
     init_std: float = 1.0
     min_std: float = 0.05  # noise floor, so the search never freezes on a near miss
     verify_episodes: int = 1_000  # all must reach 500: many more than 100, so passes are robust
-    max_episode_steps: int = 500
     # Among candidates that last equally long, prefer those keeping the cart near the centre:
     # a policy that reaches step 500 with the cart at the edge fails on other starts.
     drift_penalty: float = 20.0
@@ -96,7 +103,7 @@ class LinearSearch:
         self.candidate = weights[order[0]]
 
         evaluation = None
-        if returns[order[0]].min() >= cfg.max_episode_steps:
+        if returns[order[0]].min() >= physics.CARTPOLE_V1.max_episode_steps:
             evaluation = self._verify(weights[order[0]])
         solved_and_done = self.solved_at is not None and cfg.stop_when_solved
         if solved_and_done or self.steps >= cfg.total_steps:
@@ -122,32 +129,16 @@ class LinearSearch:
 
     def _play(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
         """Play ``episodes_per_candidate`` episodes with each weight vector, all in one batch."""
-        cfg = self.config
-        k = cfg.episodes_per_candidate
-        starts = self.rng.uniform(-0.05, 0.05, size=(k, 4))
+        k = self.config.episodes_per_candidate
+        starts = physics.sample_starts(self.rng, k)
         states = np.tile(starts, (len(weights), 1))  # common starts: a fairer comparison
         w = np.repeat(weights, k, axis=0)
-        forces = np.array([-physics.CARTPOLE_V1.force_mag, physics.CARTPOLE_V1.force_mag])
-        alive = np.ones(len(states), dtype=bool)
-        returns = np.zeros(len(states))
-        drift = np.zeros(len(states))  # largest |x| reached, as a fraction of the track half
-        steps = 0
-        for _ in range(cfg.max_episode_steps):
-            idx = np.flatnonzero(alive)
-            if idx.size == 0:
-                break
-            s = states[idx]
-            # Act on the float32 observation, exactly as the policy will in the game.
-            obs = s.astype(np.float32).astype(np.float64)
-            actions = (np.einsum("ij,ij->i", obs, w[idx]) > 0).astype(np.int64)
-            nxt = physics.step_batch(s, forces[actions])
-            states[idx] = nxt
-            returns[idx] += 1.0
-            drift[idx] = np.maximum(drift[idx], np.abs(nxt[:, 0]) / physics.CARTPOLE_V1.x_threshold)
-            steps += idx.size
-            alive[idx[physics.terminal_mask(nxt)]] = False
+        # Each episode acts on its float32 observation, exactly as the policy will in the game.
+        outcome = rollout_batch(lambda obs, rows: linear_actions(obs, w[rows]), states)
+        # The largest |x| reached, as a fraction of the track's half-length.
+        drift = np.minimum(outcome.max_abs_x / physics.CARTPOLE_V1.x_threshold, 1.0)
         shape = (len(weights), k)
-        return returns.reshape(shape), np.minimum(drift, 1.0).reshape(shape), steps
+        return outcome.returns.reshape(shape), drift.reshape(shape), outcome.steps
 
     def evaluate_current(self) -> EvalPoint:
         """Verify the current best guess now (e.g. when interrupted before any verification)."""
@@ -190,3 +181,11 @@ class LinearSearch:
                 "command": command,
             },
         )
+
+
+def build_trainer(spec: TrainerSpec) -> LinearSearch:
+    """The search for ``spec`` (called by :class:`cartpole_game.training.trainers.TrainerSpec`)."""
+    if spec.min_steps:
+        raise ValueError("min_steps applies to the DQN only")
+    config = LinearSearchConfig(total_steps=spec.budget, stop_when_solved=spec.stop_when_solved)
+    return LinearSearch(config, seed=spec.seed)

@@ -13,6 +13,7 @@ sends the weights to the window's process, which keeps them in memory and says s
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing as mp
 import time
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from cartpole_game.agents.checkpoint import Checkpoint
+from cartpole_game.training.trainers import TrainerSpec, trainer_ref
 
 # Pace: trainer iterations per simulated 0.02 s step. None: as fast as it goes (turbo).
 PACES: tuple[tuple[str, int | None], ...] = (
@@ -30,34 +32,8 @@ PACES: tuple[tuple[str, int | None], ...] = (
     ("16×", 16),
     ("turbo", None),
 )
-STEP_SECONDS = 0.02
 SEND_EVERY = 0.02  # seconds between updates to the window: 50 a second, like the game's steps
 SNAPSHOT_EVERY = 0.25  # seconds between weight snapshots for the preview
-
-
-@dataclass(frozen=True)
-class TrainerSpec:
-    """What to train; picklable, so the worker process can build the trainer itself."""
-
-    algo: str = "dqn"
-    steps: int | None = None
-    seed: int = 0
-    stop_when_solved: bool = True
-
-    def build(self) -> Any:
-        from cartpole_game.commands.train import DEFAULT_STEPS
-
-        steps = self.steps or DEFAULT_STEPS[self.algo]
-        if self.algo == "dqn":
-            from cartpole_game.training.dqn import DQNConfig, DQNTrainer
-
-            # The worker decides when a solved run stops (the view can change its mind).
-            config = DQNConfig(total_steps=steps, stop_when_solved=False)
-            return DQNTrainer(config, seed=self.seed)
-        from cartpole_game.training.linear_search import LinearSearch, LinearSearchConfig
-
-        config = LinearSearchConfig(total_steps=steps, stop_when_solved=False)
-        return LinearSearch(config, seed=self.seed)
 
 
 @dataclass
@@ -240,8 +216,10 @@ def _worker_main(
             conn.send({"kind": kind, **payload})
 
     trainer = None
+    iteration_seconds = trainer_ref(spec.algo).iteration_seconds
     try:
-        trainer = spec.build()
+        # The worker decides when a solved run stops (the view can change its mind).
+        trainer = dataclasses.replace(spec, stop_when_solved=False).build()
         started = time.monotonic()
         send("update", started=True, new_returns=[], new_evaluations=[])
         pending_returns: list[tuple[int, float]] = []
@@ -292,10 +270,8 @@ def _worker_main(
                 break
             per_step = PACES[pace.value][1]
             if per_step is not None:
-                # Real-time pacing: per_step iterations per 0.02 s, like the game's own clock.
-                # One linear-search iteration is a whole generation: give it half a second.
-                period = STEP_SECONDS if spec.algo == "dqn" else 25 * STEP_SECONDS
-                next_due += period / per_step
+                # Real-time pacing: per_step iterations per iteration's worth of game time.
+                next_due += iteration_seconds / per_step
                 delay = next_due - time.monotonic()
                 if delay > 0:
                     stop.wait(delay)

@@ -1,6 +1,6 @@
 """A batch of CartPole-v1 environments stepped together in numpy.
 
-Built on :func:`cartpole_game.physics.step_batch`, which is bit for bit the single-env step, so a
+Built on :func:`cartpole_game.sim.physics.step_batch`, which is bit for bit the single-env step, so a
 batch is exactly ``n`` CartPole-v1 episodes run side by side, only without a Python loop over them.
 
 Finished environments reset themselves (auto-reset). ``step`` reports, per environment, whether
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cartpole_game import physics
+from cartpole_game.sim import physics
+from cartpole_game.sim.actions import force_table
 
 
 @dataclass
@@ -33,7 +34,7 @@ class VectorStep:
 class VectorCartPole:
     """``num_envs`` CartPole-v1 environments with auto-reset and the 500-step limit.
 
-    Reset states are drawn from ``uniform(-0.05, 0.05)`` like CartPole-v1, from one seeded numpy
+    Reset states are drawn from ``uniform(-0.05, 0.05)`` like CartPole-v1 (``physics.sample_starts``), from one seeded numpy
     generator, so a seed fixes the whole run.
     """
 
@@ -51,11 +52,11 @@ class VectorCartPole:
         self.states = np.zeros((num_envs, 4), dtype=np.float64)
         self.lengths = np.zeros(num_envs, dtype=np.int64)
         self.returns = np.zeros(num_envs, dtype=np.float64)
-        self._forces = np.array([-params.force_mag, params.force_mag], dtype=np.float64)
+        self._forces = force_table(params)
 
     def reset(self) -> np.ndarray:
         """Reset every environment; return the ``(n, 4)`` float32 observations."""
-        self.states = self.rng.uniform(-0.05, 0.05, size=(self.num_envs, 4))
+        self.states = physics.sample_starts(self.rng, self.num_envs)
         self.lengths[:] = 0
         self.returns[:] = 0.0
         return self.states.astype(np.float32)
@@ -72,7 +73,7 @@ class VectorCartPole:
         done = terminated | truncated
         episode_returns = self.returns[done].copy()
         if done.any():
-            self.states[done] = self.rng.uniform(-0.05, 0.05, size=(int(done.sum()), 4))
+            self.states[done] = physics.sample_starts(self.rng, int(done.sum()))
             self.lengths[done] = 0
             self.returns[done] = 0.0
         obs = final_obs.copy()

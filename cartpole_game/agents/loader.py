@@ -1,0 +1,55 @@
+"""``load_agent(spec)``: the public way to get one of the game's agents as a controller.
+
+A spec is a name (a shipped agent such as ``"dqn"``, or a built-in one) or the path of an agent
+file. Loading needs numpy and safetensors only (no torch, no pygame) and never executes anything
+from a file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cartpole_game.agents.checkpoint import Checkpoint, load_checkpoint
+from cartpole_game.agents.registry import AGENT_KINDS, named_agents
+from cartpole_game.core.resources import package_file
+from cartpole_game.sim.controllers import ExplainingController
+
+
+def shipped_path(name: str) -> Path:
+    """The shipped checkpoint of the named agent ``name`` (it travels inside the package)."""
+    file = AGENT_KINDS[name].shipped_file
+    if file is None:
+        raise KeyError(f"{name} is not a shipped agent")
+    return package_file("cartpole_game.agents", "shipped", file)
+
+
+def describe_source(spec: str) -> str:
+    """Where ``spec``'s agent comes from, for messages: a file, or "built in"."""
+    kind = AGENT_KINDS.get(spec)
+    if kind is not None and kind.named:
+        return str(shipped_path(spec)) if kind.shipped_file else "built in"
+    return str(spec)
+
+
+def policy_from_checkpoint(checkpoint: Checkpoint, name: str) -> ExplainingController:
+    """The acting policy for a checked checkpoint."""
+    build = AGENT_KINDS[checkpoint.kind].from_tensors
+    assert build is not None, "load_checkpoint accepts only kinds that have tensors"
+    return build(checkpoint.tensors, name)
+
+
+def load_agent(spec: str | os.PathLike[str]) -> ExplainingController:
+    """The agent ``spec`` names, as a controller with ``act(obs)`` and ``action_values(obs)``.
+
+    ``spec`` is one of :func:`named_agents` (``"dqn"``, ``"linear"``) or a checkpoint path. Raises
+    :class:`cartpole_game.core.errors.FileFormatError`, naming the file, for a missing or bad one.
+    """
+    text = os.fspath(spec)
+    if text in named_agents():
+        kind = AGENT_KINDS[text]
+        if kind.build is not None:
+            return kind.build(text)
+        return policy_from_checkpoint(load_checkpoint(shipped_path(text), kind=text), text)
+    path = Path(text)
+    return policy_from_checkpoint(load_checkpoint(path), path.stem)

@@ -1,0 +1,32 @@
+"""The agent kinds the game knows, by name. Adding a kind: its module, and one line here."""
+
+from __future__ import annotations
+
+from cartpole_game.agents import dqn, linear
+from cartpole_game.agents.kind import AgentKind
+
+AGENT_KINDS: dict[str, AgentKind] = {
+    kind.name: kind
+    for kind in (
+        dqn.KIND,
+        linear.KIND,
+    )
+}
+
+
+def agent_kind(name: str) -> AgentKind:
+    """The kind called ``name``; ``KeyError`` names the kinds there are."""
+    try:
+        return AGENT_KINDS[name]
+    except KeyError:
+        raise KeyError(f"unknown agent kind {name!r} (known: {', '.join(AGENT_KINDS)})") from None
+
+
+def named_agents() -> tuple[str, ...]:
+    """What ``--agent NAME`` accepts besides a file: the shipped and the built-in agents."""
+    return tuple(name for name, kind in AGENT_KINDS.items() if kind.named)
+
+
+def trainable_kinds() -> tuple[str, ...]:
+    """What ``train --algo`` accepts."""
+    return tuple(name for name, kind in AGENT_KINDS.items() if kind.trainer is not None)

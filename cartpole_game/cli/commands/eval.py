@@ -1,0 +1,46 @@
+"""``python play.py eval``: play an agent greedily for many episodes and report its returns.
+
+Episodes run one by one on the real environment (``cartpole_game.sim.env.CartPoleEnv``, 500-step
+limit), the same dynamics as gymnasium's CartPole-v1, through the same ``act`` the game calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from cartpole_game.game.arguments import whole_number
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--agent",
+        default="dqn",
+        metavar="dqn|linear|PATH",
+        help="a shipped agent or a .safetensors checkpoint (default dqn)",
+    )
+    parser.add_argument(
+        "--episodes", type=whole_number(1, "episodes"), default=100, help="default 100"
+    )
+    parser.add_argument(
+        "--seed", type=whole_number(0, "seed"), default=0, help="seed of the first reset"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    from cartpole_game.agents import describe_source, load_agent
+    from cartpole_game.training.evaluate import evaluate_controller
+
+    agent = load_agent(args.agent)
+    result = evaluate_controller(agent, episodes=args.episodes, seed=args.seed)
+    if args.json:
+        print(json.dumps({"agent": args.agent, "seed": args.seed, **result.as_dict()}))
+        return 0
+    print(
+        f"{agent.name} ({describe_source(args.agent)}), {result.episodes} episodes "
+        f"from seed {args.seed}:\n"
+        f"  mean {result.mean:.1f}, std {result.std:.1f}, min {result.min:.0f}, "
+        f"max {result.max:.0f}; reached 500 in {result.fraction_perfect():.0%} of episodes"
+    )
+    return 0

@@ -1,0 +1,67 @@
+"""``versus --headless --episodes N`` with two agents: full speed, no drawing, a table of rounds."""
+
+from __future__ import annotations
+
+import json
+from statistics import fmean
+
+from cartpole_game.agents import load_agent
+from cartpole_game.game.config import RunConfig
+from cartpole_game.sim.arena import fresh_seed
+from cartpole_game.sim.versus import VersusMatch
+
+
+def run_headless_match(config: RunConfig, as_json: bool = False) -> int:
+    """Play ``config.episodes`` rounds (default: ``config.rounds``) and print one line each."""
+    left, right = load_agent(config.left), load_agent(config.right)
+    episodes = config.episodes or config.rounds
+    seed = config.seed if config.seed is not None else fresh_seed()
+    # One long match: the tally covers every round played.
+    match = VersusMatch(left, right, seed=seed, rounds=episodes)
+    print(
+        f"{'round':>5}  {'left ' + left.name:>14}  {'right ' + right.name:>14}  {'winner':>8}  {'by':>4}"
+    )
+    for number in range(episodes):
+        if number:
+            match.next_round()
+        result = match.play_round()
+        winner = {"left": left.name, "right": right.name}.get(result.winner, "draw")
+        print(
+            f"{result.round:>5}  {result.left_score:>14}  {result.right_score:>14}  {winner:>8}  "
+            f"{result.margin:>4}",
+            flush=True,
+        )
+    results = match.results
+    summary = {
+        "left": config.left,
+        "right": config.right,
+        "seed": seed,
+        "episodes": len(results),
+        "wins": {
+            "left": match.wins("left"),
+            "right": match.wins("right"),
+            "draw": sum(1 for r in results if r.winner == "draw"),
+        },
+        "mean": {
+            "left": fmean(r.left_score for r in results),
+            "right": fmean(r.right_score for r in results),
+        },
+        "rounds": [
+            {
+                "round": r.round,
+                "left": r.left_score,
+                "right": r.right_score,
+                "winner": r.winner,
+                "margin": r.margin,
+            }
+            for r in results
+        ],
+    }
+    print(
+        f"tally: {left.name} {summary['wins']['left']} – {summary['wins']['right']} {right.name}"
+        f" ({summary['wins']['draw']} drawn); mean {summary['mean']['left']:.1f} vs "
+        f"{summary['mean']['right']:.1f}"
+    )
+    if as_json:
+        print(json.dumps(summary))
+    return 0

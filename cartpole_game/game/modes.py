@@ -1,0 +1,19 @@
+"""The modes the game offers, in menu order. Adding a mode: its scene module, and one line here."""
+
+from __future__ import annotations
+
+from cartpole_game.game.mode_spec import ModeSpec
+from cartpole_game.game.scenes import menu, play, replay_scene, takeover, train_view, versus, watch
+
+MODES: dict[str, ModeSpec] = {
+    spec.name: spec
+    for spec in (
+        menu.MODE,
+        play.MODE,
+        watch.MODE,
+        takeover.MODE,
+        versus.MODE,
+        replay_scene.MODE,
+        train_view.MODE,
+    )
+}

@@ -1,0 +1,197 @@
+"""Heads-up display: score, time, best, time scale, driver, state gauges and the end banner."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pygame
+
+from cartpole_game.game.render.arena_view import lerp_color
+from cartpole_game.game.render.theme import Color, Theme, blit_text
+from cartpole_game.sim.physics import CARTPOLE_V1
+
+
+@dataclass(frozen=True)
+class HudInfo:
+    score: int
+    elapsed: float
+    best: int
+    time_scale: float
+    driver: str
+    state: tuple[float, float, float, float]
+    best_label: str = "BEST"
+
+
+@dataclass(frozen=True)
+class GaugeSpec:
+    symbol: str
+    label: str
+    unit: str
+    span: float  # the bar shows -span..+span
+    limit: float | None  # failure threshold, marked in red
+    to_display: float = 1.0  # multiply the state value by this for display (rad -> degrees)
+
+
+GAUGES = (
+    GaugeSpec("x", "cart position", "m", 3.0, CARTPOLE_V1.x_threshold),
+    GaugeSpec("ẋ", "cart velocity", "m/s", 3.0, None),
+    GaugeSpec(
+        "θ", "pole angle", "°", 15.0, math.degrees(CARTPOLE_V1.theta_threshold), math.degrees(1.0)
+    ),
+    GaugeSpec("θ̇", "angular velocity", "°/s", 200.0, None, math.degrees(1.0)),
+)
+
+
+def draw_panel(surface: pygame.Surface, theme: Theme, rect: pygame.Rect, alpha: int = 230) -> None:
+    pal = theme.palette
+    panel = pygame.Surface(rect.size, pygame.SRCALPHA)
+    pygame.draw.rect(panel, (*pal.panel, alpha), panel.get_rect(), border_radius=12)
+    pygame.draw.rect(panel, (*pal.panel_edge, 255), panel.get_rect(), width=1, border_radius=12)
+    surface.blit(panel, rect)
+
+
+class Hud:
+    """Draws the HUD; caches the translucent panels (they are the same every frame)."""
+
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+        self._panels: dict[tuple[int, int, int], pygame.Surface] = {}
+
+    def panel(self, size: tuple[int, int], alpha: int = 215) -> pygame.Surface:
+        key = (size[0], size[1], alpha)
+        cached = self._panels.get(key)
+        if cached is None:
+            cached = pygame.Surface(size, pygame.SRCALPHA)
+            draw_panel(cached, self.theme, cached.get_rect(), alpha)
+            self._panels[key] = cached
+        return cached
+
+    def draw_top_bar(self, surface: pygame.Surface, info: HudInfo, rect: pygame.Rect) -> None:
+        pal = self.theme.palette
+        t = self.theme
+        surface.blit(self.panel(rect.size, 170), rect)
+        x0, y0 = rect.left + 24, rect.top + 10
+        blit_text(surface, t, "SCORE", 13, pal.text_dim, (x0, y0), bold=True)
+        blit_text(surface, t, str(info.score), 40, pal.text, (x0, y0 + 16), bold=True)
+        blit_text(surface, t, "TIME", 13, pal.text_dim, (x0 + 150, y0), bold=True)
+        blit_text(surface, t, f"{info.elapsed:5.2f} s", 28, pal.text, (x0 + 150, y0 + 24))
+        driver_rect = pygame.Rect(0, 0, 220, 40)
+        driver_rect.center = (rect.centerx, rect.centery)
+        pygame.draw.rect(surface, pal.panel_edge, driver_rect, border_radius=20)
+        blit_text(
+            surface, t, f"{info.driver}", 18, pal.accent, driver_rect.center, "center", bold=True
+        )
+        xr = rect.right - 24
+        blit_text(
+            surface, t, info.best_label, 13, pal.text_dim, (xr - 150, y0), "topright", bold=True
+        )
+        blit_text(
+            surface, t, str(info.best), 40, pal.good, (xr - 150, y0 + 16), "topright", bold=True
+        )
+        blit_text(surface, t, "SPEED", 13, pal.text_dim, (xr, y0), "topright", bold=True)
+        blit_text(surface, t, f"{info.time_scale:g}×", 28, pal.text, (xr, y0 + 24), "topright")
+
+    def draw_gauges(
+        self,
+        surface: pygame.Surface,
+        state: tuple[float, ...],
+        rect: pygame.Rect,
+        compact: bool = False,
+    ) -> None:
+        gap = 8 if compact else 14
+        width = (rect.width - gap * (len(GAUGES) - 1)) // len(GAUGES)
+        for i, spec in enumerate(GAUGES):
+            card = pygame.Rect(rect.left + i * (width + gap), rect.top, width, rect.height)
+            self.draw_gauge(surface, spec, float(state[i]) * spec.to_display, card, compact)
+
+    def draw_gauge(
+        self,
+        surface: pygame.Surface,
+        spec: GaugeSpec,
+        value: float,
+        rect: pygame.Rect,
+        compact: bool = False,
+    ) -> None:
+        pal = self.theme.palette
+        t = self.theme
+        surface.blit(self.panel(rect.size), rect)
+        self._draw_symbol(surface, spec.symbol, (rect.left + 14, rect.top + 8))
+        if not compact:  # narrow cards (versus) keep only the symbol and the number
+            blit_text(surface, t, spec.label, 13, pal.text_dim, (rect.left + 44, rect.top + 15))
+        shown = value if math.isfinite(value) else float("nan")
+        blit_text(
+            surface,
+            t,
+            f"{shown:+.2f} {spec.unit}",
+            14 if compact else 17,
+            pal.text,
+            (rect.right - 12, rect.top + 13),
+            "topright",
+        )
+        bar = pygame.Rect(rect.left + 14, rect.bottom - 26, rect.width - 28, 12)
+        pygame.draw.rect(surface, pal.ground, bar, border_radius=6)
+        mid = bar.centerx
+        fraction = max(-1.0, min(1.0, shown / spec.span)) if math.isfinite(shown) else 0.0
+        end = mid + fraction * bar.width / 2
+        severity = abs(shown) / spec.limit if spec.limit and math.isfinite(shown) else abs(fraction)
+        color: Color = lerp_color(pal.good, pal.warn, severity * 1.6 - 0.3)
+        if severity > 0.8:
+            color = lerp_color(pal.warn, pal.bad, (severity - 0.8) * 5)
+        fill = pygame.Rect(min(mid, end), bar.top, max(2, abs(end - mid)), bar.height)
+        pygame.draw.rect(surface, color, fill, border_radius=6)
+        pygame.draw.line(surface, pal.text_dim, (mid, bar.top - 4), (mid, bar.bottom + 3), 2)
+        if spec.limit:
+            for sign in (-1, 1):
+                lx = mid + sign * spec.limit / spec.span * bar.width / 2
+                pygame.draw.line(surface, pal.limit, (lx, bar.top - 5), (lx, bar.bottom + 4), 2)
+
+    def _draw_symbol(self, surface: pygame.Surface, symbol: str, pos: tuple[int, int]) -> None:
+        # Fonts clip a combining dot above (ẋ, θ̇); draw the base letter and the dot ourselves.
+        pal = self.theme.palette
+        dotted = symbol.endswith("\u0307")
+        base = symbol[:-1] if dotted else symbol
+        if base == "x" and dotted:
+            base, dotted = "ẋ", False  # precomposed ẋ exists and renders well
+        rect = blit_text(surface, self.theme, base, 22, pal.text, pos, bold=True)
+        if dotted:
+            pygame.draw.circle(surface, pal.text, (rect.centerx, rect.top + 1), 2)
+
+    def draw_banner(
+        self,
+        surface: pygame.Surface,
+        title: str,
+        subtitle: str,
+        color: Color,
+        center: tuple[int, int],
+        width: int = 620,
+    ) -> None:
+        rect = pygame.Rect(0, 0, width, 128)
+        rect.center = center
+        surface.blit(self.panel(rect.size, 235), rect)
+        pygame.draw.rect(
+            surface,
+            color,
+            (rect.left, rect.top, rect.width, 5),
+            border_top_left_radius=12,
+            border_top_right_radius=12,
+        )
+        blit_text(
+            surface,
+            self.theme,
+            title,
+            38,
+            color,
+            (rect.centerx, rect.top + 22),
+            "midtop",
+            bold=True,
+        )
+        blit_text(
+            surface,
+            self.theme,
+            subtitle,
+            18,
+            self.theme.palette.text,
+            (rect.centerx, rect.top + 80),
+            "midtop",
+        )

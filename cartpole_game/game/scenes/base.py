@@ -1,0 +1,163 @@
+"""Scene interface, the scene stack and the context every scene shares.
+
+A scene handles events, updates in fixed 0.02 s steps and draws with an interpolation factor.
+The stack holds overlays (pause, help) above the scene they cover, as in Tuxemon's state stack:
+only the top scene gets events and updates; drawing starts at the topmost opaque scene.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pygame
+
+from cartpole_game.core.errors import UserFacingError
+from cartpole_game.game.config import RunConfig
+from cartpole_game.game.highscores import HighScores
+from cartpole_game.game.render.arena_view import ArenaRenderer
+from cartpole_game.game.render.hud import Hud
+from cartpole_game.game.render.theme import Theme
+from cartpole_game.game.sound import SoundBoard
+from cartpole_game.sim.timescale import next_time_scale
+
+if TYPE_CHECKING:
+    from cartpole_game.game.mode_spec import ModeServices, ModeSpec
+
+
+class Scene:
+    """Base class; subclasses override what they need."""
+
+    is_overlay = False  # True: the scene below is drawn first and shows through
+
+    def __init__(self, ctx: SceneContext) -> None:
+        self.ctx = ctx
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        pass
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: pygame.Surface, alpha: float) -> None:
+        pass
+
+    def on_exit(self) -> None:
+        """Called when the scene leaves the stack: release resources, save what must be saved."""
+
+
+class SceneStack:
+    def __init__(self) -> None:
+        self._scenes: list[Scene] = []
+
+    def __len__(self) -> int:
+        return len(self._scenes)
+
+    @property
+    def top(self) -> Scene | None:
+        return self._scenes[-1] if self._scenes else None
+
+    @property
+    def scenes(self) -> tuple[Scene, ...]:
+        return tuple(self._scenes)
+
+    def push(self, scene: Scene) -> None:
+        self._scenes.append(scene)
+
+    def pop(self) -> Scene | None:
+        if not self._scenes:
+            return None
+        scene = self._scenes.pop()
+        scene.on_exit()
+        return scene
+
+    def replace_all(self, scene: Scene) -> None:
+        """Leave every scene (top first) and start ``scene`` alone on the stack."""
+        while self._scenes:
+            self.pop()
+        self.push(scene)
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if self._scenes:
+            self._scenes[-1].handle_event(event)
+
+    def update(self, dt: float) -> None:
+        if self._scenes:
+            self._scenes[-1].update(dt)
+
+    def draw(self, surface: pygame.Surface, alpha: float) -> None:
+        first = len(self._scenes) - 1
+        while first > 0 and self._scenes[first].is_overlay:
+            first -= 1
+        for scene in self._scenes[max(first, 0) :]:
+            scene.draw(surface, alpha)
+
+
+@dataclass
+class Toast:
+    text: str
+    seconds_left: float = 4.0
+
+
+@dataclass
+class SceneContext:
+    """What scenes share: drawing helpers, settings, scores and a way to open other modes."""
+
+    config: RunConfig
+    theme: Theme
+    arena_renderer: ArenaRenderer
+    hud: Hud
+    high_scores: HighScores
+    data_dir: Path
+    sounds: SoundBoard
+    stack: SceneStack = field(default_factory=SceneStack)
+    time_scale: float = 1.0
+    screen_size: tuple[int, int] = (1280, 720)
+    episodes_finished: int = 0
+    quit_requested: bool = False
+    toasts: list[Toast] = field(default_factory=list)
+    # The mode registry and what its scene factories may ask for, given by the app so that
+    # scenes never import it.
+    modes: Mapping[str, ModeSpec] = field(default_factory=dict)
+    services: ModeServices | None = None
+
+    def change_time_scale(self, direction: int) -> None:
+        self.time_scale = next_time_scale(self.time_scale, direction)
+        self.notify(f"Speed {self.time_scale:g}×")
+
+    def notify(self, text: str, seconds: float = 3.0) -> None:
+        self.toasts = [t for t in self.toasts if t.text != text][-3:]
+        self.toasts.append(Toast(text, seconds))
+
+    def open_mode(self, name: str) -> None:
+        assert self.services is not None, "the app gives the context its services"
+        try:
+            scene = self.modes[name].make_scene(self.services)
+        except UserFacingError as exc:  # e.g. a missing agent file: say so, stay where we are
+            if not len(self.stack):
+                raise
+            self.notify(f"Cannot open {name}: {exc}", 6.0)
+            return
+        self.stack.replace_all(scene)
+
+    def go_back(self) -> None:
+        """Esc: back to the scene underneath (e.g. the training view), else to the menu."""
+        if len(self.stack) > 1:
+            self.stack.pop()
+        elif "menu" in self.modes:
+            self.open_mode("menu")
+        else:
+            self.quit_requested = True
+
+    def episode_finished(self) -> None:
+        self.episodes_finished += 1
+        limit = self.config.episodes
+        if limit is not None and self.episodes_finished >= limit:
+            self.quit_requested = True
+
+    def collect_warnings(self) -> None:
+        """Show (once) any warning the high-score store has gathered."""
+        while self.high_scores.warnings:
+            self.notify("Warning: " + self.high_scores.warnings.pop(0), 6.0)

@@ -1,0 +1,153 @@
+"""The main menu, over a cart that balances itself in the background."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pygame
+
+from cartpole_game.game.mode_spec import ModeSpec
+from cartpole_game.game.render.theme import blit_text
+from cartpole_game.game.render.transform import WorldView
+from cartpole_game.game.scenes import keys
+from cartpole_game.game.scenes.base import Scene, SceneContext
+from cartpole_game.game.scenes.overlays import HelpOverlay, dim, draw_toasts
+from cartpole_game.sim.arena import Arena
+
+BACKDROP_VIEW = WorldView(0, 0, 1280, 720, half_span_m=3.0, ground_frac=0.7)
+MENU_HELP = (
+    ("↑ / ↓  or  mouse", "choose"),
+    ("Enter  or  click", "open"),
+    ("H  or  F1", "this help"),
+    ("Esc", "quit"),
+)
+
+
+class DemoBalancer:
+    """A hand-tuned linear rule that keeps the backdrop cart up. Decoration, not an agent."""
+
+    name = "demo"
+    weights = np.array([0.1, 0.5, 2.0, 0.5], dtype=np.float32)
+
+    def act(self, observation: np.ndarray) -> int:
+        return int(float(observation @ self.weights) > 0)
+
+    def reset(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    description: str
+    action: Callable[[], None]
+
+
+class MenuScene(Scene):
+    def __init__(self, ctx: SceneContext) -> None:
+        super().__init__(ctx)
+        # One item per mode that asks for a place in the menu, in the registry's order.
+        self.entries = [
+            MenuItem(spec.menu.title, spec.menu.description, lambda mode=name: ctx.open_mode(mode))
+            for name, spec in ctx.modes.items()
+            if spec.menu is not None
+        ]
+        self.entries.append(MenuItem("Quit", "close the game", self._quit))
+        self.selected = 0
+        self.demo = Arena(DemoBalancer(), seed=ctx.config.seed)
+        self._rects: list[pygame.Rect] = []
+
+    def _quit(self) -> None:
+        self.ctx.quit_requested = True
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.KEYDOWN:
+            if event.key in keys.UP_KEYS:
+                self.selected = (self.selected - 1) % len(self.entries)
+            elif event.key in keys.DOWN_KEYS:
+                self.selected = (self.selected + 1) % len(self.entries)
+            elif event.key in keys.CONFIRM_KEYS:
+                self.entries[self.selected].action()
+            elif event.key in keys.HELP_KEYS:
+                self.ctx.stack.push(HelpOverlay(self.ctx, MENU_HELP))
+            elif event.key in keys.BACK_KEYS:
+                self._quit()
+        elif event.type == pygame.MOUSEMOTION:
+            hit = self._entry_at(event.pos)
+            if hit is not None:
+                self.selected = hit
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            hit = self._entry_at(event.pos)
+            if hit is not None:
+                self.selected = hit
+                self.entries[hit].action()
+
+    def _entry_at(self, pos: tuple[int, int]) -> int | None:
+        for i, rect in enumerate(self._rects):
+            if rect.collidepoint(pos):
+                return i
+        return None
+
+    def update(self, dt: float) -> None:
+        self.demo.step()
+        if self.demo.done:
+            self.demo.reset()
+
+    def draw(self, surface: pygame.Surface, alpha: float) -> None:
+        theme = self.ctx.theme
+        pal = theme.palette
+        state = tuple(float(v) for v in self.demo.interpolated_state(alpha))
+        self.ctx.arena_renderer.draw(surface, BACKDROP_VIEW, state, force=self.demo.env.last_force)
+        dim(surface, 90)
+        blit_text(surface, theme, "CARTPOLE", 92, pal.text, (96, 70), bold=True)
+        blit_text(
+            surface,
+            theme,
+            "Balance the pole. Then watch a machine learn to do it.",
+            22,
+            pal.text_dim,
+            (100, 180),
+        )
+        self._rects = []
+        top, step = 236, 62
+        box = pygame.Rect(64, top - 14, 488, step * len(self.entries) + 24)
+        surface.blit(self.ctx.hud.panel(box.size, 225), box)
+        y = top
+        for i, entry in enumerate(self.entries):
+            rect = pygame.Rect(76, y, 464, step - 6)
+            chosen = i == self.selected
+            if chosen:
+                pygame.draw.rect(surface, pal.panel_edge, rect, border_radius=10)
+                pygame.draw.rect(
+                    surface,
+                    pal.accent,
+                    (rect.left, rect.top + 10, 5, rect.height - 20),
+                    border_radius=3,
+                )
+            color = pal.accent if chosen else pal.text
+            blit_text(
+                surface, theme, entry.title, 25, color, (rect.left + 22, rect.top + 5), bold=True
+            )
+            blit_text(
+                surface, theme, entry.description, 14, pal.text_dim, (rect.left + 24, rect.top + 35)
+            )
+            self._rects.append(rect)
+            y += step
+        blit_text(
+            surface,
+            theme,
+            "↑/↓ choose  ·  Enter open  ·  H help  ·  Esc quit",
+            16,
+            pal.text_dim,
+            (96, 680),
+        )
+        draw_toasts(surface, self.ctx)
+
+
+MODE = ModeSpec(
+    name="menu",
+    help="the main menu (default)",
+    make_scene=lambda services: MenuScene(services.ctx),
+)

@@ -1,0 +1,126 @@
+"""Replay: play a recorded episode back exactly, and check it ends where the recording did."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pygame
+
+from cartpole_game.core.errors import UserFacingError
+from cartpole_game.game.mode_spec import ModeServices, ModeSpec
+from cartpole_game.game.render.theme import blit_text
+from cartpole_game.game.scenes import keys
+from cartpole_game.game.scenes.arena_scene import RESTART_DELAY, ArenaScene
+from cartpole_game.game.scenes.base import SceneContext
+from cartpole_game.sim.replay import Replay, ReplayDriver
+
+REPLAY_HELP = (
+    ("Space", "pause / resume"),
+    ("R", "play it again from the start"),
+    ("+ / −", "time scale 0.25× … 2×"),
+    ("H  or  F1", "this help"),
+    ("Esc", "back to the menu"),
+)
+
+
+class ReplayScene(ArenaScene):
+    mode_name = "replay"
+    help_rows = REPLAY_HELP
+
+    def __init__(self, ctx: SceneContext, replay: Replay) -> None:
+        self.replay = replay
+        self.driver = ReplayDriver(replay)
+        super().__init__(ctx, None, self.driver.controller)
+        self.arena = self.driver.arena
+        self.agent = None  # a replay has no decisions to explain
+        self.finished_for = 0.0
+        self.verified: bool | None = None
+
+    def key_down(self, key: int) -> None:
+        # Pokes and wind would change what happened; the replay shows it as it was.
+        if key in keys.POKE_KEYS | keys.WIND_KEYS | keys.HINT_KEYS:
+            self.ctx.notify("Replays play back exactly: no pokes or wind")
+            return
+        super().key_down(key)
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):
+            return
+        super().handle_event(event)
+
+    def restart(self) -> None:
+        self.driver = ReplayDriver(self.replay)
+        self.arena = self.driver.arena
+        self.finished_for = 0.0
+        self.verified = None
+
+    def _refresh_values(self) -> None:
+        self.values = None
+
+    def update(self, dt: float) -> None:
+        if self.driver.finished:
+            if self.verified is None:
+                self.verified = self.driver.matches_recording()
+                self.ctx.episode_finished()
+            self.finished_for += dt
+            if self.finished_for >= RESTART_DELAY * 2:
+                self.restart()
+            return
+        self.driver.step()
+
+    def driver_label(self) -> str:
+        return "REPLAY"
+
+    def hud_best(self) -> tuple[str, int]:
+        return "RECORDED", self.replay.score
+
+    def draw(self, surface: pygame.Surface, alpha: float) -> None:
+        super().draw(surface, alpha)
+        if self.verified is not None:
+            pal = self.ctx.theme.palette
+            text = (
+                "matches the recording exactly ✓"
+                if self.verified
+                else "differs from the recording!"
+            )
+            color = pal.good if self.verified else pal.bad
+            blit_text(
+                surface,
+                self.ctx.theme,
+                text,
+                18,
+                color,
+                (1248, 104),
+                "topright",
+                bold=True,
+            )
+
+    def draw_status_line(self, surface: pygame.Surface) -> None:
+        pal = self.ctx.theme.palette
+        r = self.replay
+        drivers = " → ".join(name for _, name in r.drivers) or "?"
+        text = (
+            f"replay of {r.mode} · seed {r.seed} · {drivers} · {r.time_scale:g}× · {r.recorded_at}"
+        )
+        blit_text(surface, self.ctx.theme, text, 15, pal.text_dim, (32, 100))
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE", help="a replay file (.json)")
+
+
+def _make_scene(services: ModeServices) -> ReplayScene:
+    if services.replay is None:
+        raise UserFacingError("no replay file to play back: python play.py replay FILE")
+    return ReplayScene(services.ctx, services.replay)
+
+
+MODE = ModeSpec(
+    name="replay",
+    help="play back a recorded episode exactly",
+    make_scene=_make_scene,
+    add_arguments=_add_arguments,
+    settings_from_args=lambda args: {"replay": args.file},
+    fuzz=False,  # it takes no input: pokes and wind would change what happened
+)

@@ -1,0 +1,79 @@
+"""Takeover: the human plays; Tab hands the cart to the agent mid-episode, and Tab takes it back."""
+
+from __future__ import annotations
+
+import pygame
+
+from cartpole_game.game.arguments import add_agent_argument
+from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
+from cartpole_game.game.render.theme import blit_text
+from cartpole_game.game.scenes import keys
+from cartpole_game.game.scenes.arena_scene import ArenaScene
+from cartpole_game.game.scenes.base import SceneContext
+from cartpole_game.sim.controllers import ExplainingController, HumanController
+
+
+class TakeoverScene(ArenaScene):
+    mode_name = "takeover"
+    help_rows = keys.TAKEOVER_HELP
+
+    def __init__(self, ctx: SceneContext, agent: ExplainingController) -> None:
+        super().__init__(ctx, HumanController(), agent)
+
+    def key_down(self, key: int) -> None:
+        if key in keys.SWAP_DRIVER_KEYS:
+            self.swap_driver()
+        else:
+            super().key_down(key)
+
+    def swap_driver(self) -> None:
+        """Swap controllers; the physics state is not touched, only who chooses the next push."""
+        assert self.human is not None and self.agent is not None
+        if self.human_driving:
+            self.arena.set_controller(self.agent)
+            self.ready_for = 0.0
+            self.ctx.notify(f"{self.agent.name} has the cart — Tab to take it back")
+        else:
+            self.arena.set_controller(self.human)
+            self.ctx.notify("You have the cart")
+
+    def driver_label(self) -> str:
+        return "YOU DRIVE" if self.human_driving else f"{self.agent.name.upper()} DRIVES"
+
+    def draw_status_line(self, surface: pygame.Surface) -> None:
+        pal = self.ctx.theme.palette
+        assert self.human is not None and self.agent is not None
+        human_steps = self.arena.steps_by_driver.get(self.human.name, 0)
+        agent_steps = self.arena.steps_by_driver.get(self.agent.name, 0)
+        blit_text(
+            surface,
+            self.ctx.theme,
+            f"you drove {human_steps} steps  ·  {self.agent.name} drove {agent_steps}",
+            16,
+            pal.text_dim,
+            (32, 100),
+        )
+        blit_text(
+            surface,
+            self.ctx.theme,
+            "Tab hands over the cart  ·  G hints  ·  P poke  ·  W wind",
+            14,
+            pal.text_dim,
+            (32, 124),
+        )
+
+
+def _make_scene(services: ModeServices) -> TakeoverScene:
+    return TakeoverScene(services.ctx, services.agent(services.config.agent))
+
+
+MODE = ModeSpec(
+    name="takeover",
+    help="play, and hand the cart to the agent mid-episode with Tab",
+    make_scene=_make_scene,
+    add_arguments=add_agent_argument,
+    settings_from_args=lambda args: {"agent": args.agent},
+    agents=lambda config: (config.agent,),
+    menu=MenuEntry("Takeover", "play, and hand control to the agent with Tab"),
+    bench={"takeover": {"mode": "takeover", "agent": "dqn"}},
+)

@@ -1,0 +1,324 @@
+"""Train live: watch a DQN (or the linear search) learn, with its learning curve drawn live.
+
+The trainer runs in a worker thread (:mod:`cartpole_game.training.live`); this scene only reads
+snapshots of it, so drawing never slows training and training never freezes the window.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from statistics import fmean
+
+import numpy as np
+import pygame
+
+from cartpole_game.agents.registry import agent_kind
+from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
+from cartpole_game.game.render.chart import LearningCurve, draw_learning_curve
+from cartpole_game.game.render.theme import blit_text
+from cartpole_game.game.render.transform import WorldView
+from cartpole_game.game.scenes import keys
+from cartpole_game.game.scenes.base import Scene, SceneContext
+from cartpole_game.game.scenes.overlays import HelpOverlay, draw_toasts
+from cartpole_game.sim.arena import Arena
+from cartpole_game.sim.controllers import ExplainingController
+from cartpole_game.sim.physics import CARTPOLE_V1, SOLVED_MEAN
+from cartpole_game.training.live import LiveView, TrainingSession
+from cartpole_game.training.trainers import TrainerSpec
+
+ARENA_VIEW = WorldView(0, 0, 660, 720, half_span_m=2.9, ground_frac=0.7)
+TOP_BAR = pygame.Rect(16, 12, 1248, 62)
+CHART_RECT = pygame.Rect(676, 92, 588, 320)
+FIGURES_RECT = pygame.Rect(676, 424, 588, 196)
+TRAIN_HELP = (
+    ("Space", "pause / resume training"),
+    ("+ / −", "pace: real time, 4×, 16×, turbo"),
+    ("Tab", "switch view: training episodes / greedy preview"),
+    ("S", "save a checkpoint now"),
+    ("C", "once solved: stop, or keep training"),
+    ("T  /  Y", "try the network as it is now: takeover / versus"),
+    ("H  or  F1", "this help"),
+    ("Esc", "stop training (the best checkpoint is saved) and go back"),
+)
+
+
+def policy_from_weights(
+    algo: str, weights: dict[str, np.ndarray], name: str
+) -> ExplainingController:
+    build = agent_kind(algo).from_tensors
+    assert build is not None, "a trainable kind builds its policy from tensors"
+    return build(weights, name)
+
+
+class TrainViewScene(Scene):
+    mode_name = "train"
+
+    def __init__(self, ctx: SceneContext, make_session: Callable[[], TrainingSession]) -> None:
+        super().__init__(ctx)
+        self.session = make_session()
+        self.session.start()
+        self.view: LiveView = self.session.view()
+        # A search without training episodes (the linear one) shows its best candidate so far.
+        trainer = agent_kind(self.view.algo).trainer
+        self.show_preview = trainer is not None and not trainer.shows_episodes
+        self.preview: Arena | None = None
+        self.preview_version = 0
+        self._chart: pygame.Surface | None = None
+        self._chart_key: tuple[int, int] | None = None
+        self.solved_announced = False
+        self.stopped = False
+
+    # -- input --------------------------------------------------------------------------------
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type != pygame.KEYDOWN:
+            return
+        key = event.key
+        if key in keys.PAUSE_KEYS:
+            self.session.set_paused(not self.session.paused)
+            self.ctx.notify("Training paused" if self.session.paused else "Training resumed")
+        elif key in keys.FASTER_KEYS:
+            self.ctx.notify(f"Pace: {self.session.change_pace(+1)}")
+        elif key in keys.SLOWER_KEYS:
+            self.ctx.notify(f"Pace: {self.session.change_pace(-1)}")
+        elif key in keys.SWAP_DRIVER_KEYS:
+            self.show_preview = not self.show_preview
+        elif key == pygame.K_c:
+            keep = self.session.toggle_continue_after_solved()
+            self.ctx.notify("Once solved: keep training" if keep else "Once solved: stop")
+        elif key == pygame.K_s:
+            self.session.request_save()
+            self.ctx.notify("Saving a checkpoint…")
+        elif key in (pygame.K_t, pygame.K_y):
+            self.try_network(takeover=key == pygame.K_t)
+        elif key in keys.HELP_KEYS:
+            self.ctx.stack.push(HelpOverlay(self.ctx, TRAIN_HELP))
+        elif key in keys.BACK_KEYS:
+            self.ctx.go_back()
+
+    def try_network(self, takeover: bool) -> None:
+        """Play with the network as it is right now; training goes on underneath."""
+        if self.view.weights is None:
+            self.ctx.notify("No network yet: wait a moment")
+            return
+        agent = policy_from_weights(self.view.algo, self.view.weights, f"step {self.view.steps}")
+        from cartpole_game.game.scenes.takeover import TakeoverScene
+        from cartpole_game.game.scenes.versus import VersusScene
+        from cartpole_game.sim.controllers import HumanController
+
+        scene = (
+            TakeoverScene(self.ctx, agent)
+            if takeover
+            else VersusScene(self.ctx, HumanController(), agent)
+        )
+        self.ctx.stack.push(scene)
+
+    # -- simulation ---------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        self.view = view = self.session.view()
+        for message in view.saved:
+            self.ctx.notify(message.capitalize(), 5.0)
+        if view.solved_at_steps is not None and not self.solved_announced:
+            self.solved_announced = True
+            self.ctx.sounds.play("win")
+        if view.weights is not None and view.weights_version != self.preview_version:
+            self.preview_version = view.weights_version
+            policy = policy_from_weights(view.algo, view.weights, "greedy")
+            if self.preview is None:
+                self.preview = Arena(policy, seed=self.ctx.config.seed or 0)
+            else:
+                self.preview.set_controller(policy)  # new weights take over mid-episode
+        if self.preview is not None and self.show_preview:
+            if self.preview.done:
+                self.preview.reset()
+            self.preview.step()
+
+    def on_exit(self) -> None:
+        if not self.stopped:
+            self.stopped = True
+            self.session.stop()
+            for message in self.session.view().saved:
+                self.ctx.notify(message.capitalize(), 6.0)
+
+    # -- drawing ------------------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface, alpha: float) -> None:
+        ctx = self.ctx
+        pal = ctx.theme.palette
+        view = self.view
+        if self.show_preview and self.preview is not None:
+            state = tuple(float(v) for v in self.preview.interpolated_state(alpha))
+            label = f"preview: the greedy policy as it is now (snapshot {self.preview_version}) · score {self.preview.score}"
+        elif view.env_state is not None:
+            state = tuple(float(v) for v in view.env_state)
+            label = f"training episode, exploration included · step {view.env_step}"
+        else:
+            state, label = (0.0, 0.0, 0.0, 0.0), "starting…"
+        ctx.arena_renderer.draw(surface, ARENA_VIEW, state)
+        surface.fill(pal.sky_top, (660, 0, 620, 720))
+        self._draw_top_bar(surface, view)
+        blit_text(surface, ctx.theme, label, 15, pal.text_dim, (24, 92))
+        surface.blit(self._chart_surface(view), CHART_RECT)
+        self._draw_figures(surface, view)
+        if view.solved_at_steps is not None:
+            ctx.hud.draw_banner(
+                surface,
+                f"Solved at step {view.solved_at_steps:,}",
+                f"in {view.solved_after_seconds:.1f} s of training  ·  greedy mean ≥ {SOLVED_MEAN:g}",
+                pal.good,
+                (330, 220),
+                width=600,
+            )
+        if view.error:
+            blit_text(
+                surface, ctx.theme, f"Training stopped: {view.error}"[:110], 16, pal.bad, (24, 640)
+            )
+        blit_text(
+            surface,
+            ctx.theme,
+            "Space pause · +/− pace · Tab view · S save · C once solved · T takeover · Y versus · "
+            "H help · Esc stop",
+            14,
+            pal.text_dim,
+            (24, 694),
+        )
+        draw_toasts(surface, ctx)
+
+    def _draw_top_bar(self, surface: pygame.Surface, view: LiveView) -> None:
+        ctx = self.ctx
+        pal = ctx.theme.palette
+        surface.blit(ctx.hud.panel(TOP_BAR.size, 170), TOP_BAR)
+        blit_text(
+            surface,
+            ctx.theme,
+            f"TRAIN LIVE · {view.algo.upper()}",
+            24,
+            pal.text,
+            (TOP_BAR.left + 20, TOP_BAR.top + 16),
+            bold=True,
+        )
+        if view.error:
+            status, color = "STOPPED", pal.bad
+        elif not view.started:
+            status, color = "LOADING…", pal.text_dim
+        elif view.done:
+            status, color = ("SOLVED" if view.solved_at_steps else "FINISHED"), pal.good
+        elif self.session.paused:
+            status, color = "PAUSED", pal.warn
+        else:
+            status, color = "TRAINING", pal.accent
+        blit_text(surface, ctx.theme, status, 22, color, TOP_BAR.center, "center", bold=True)
+        once_solved = "keep training" if self.session.continue_after_solved else "stop"
+        right = TOP_BAR.right - 20
+        blit_text(
+            surface,
+            ctx.theme,
+            f"pace: {self.session.pace_name}",
+            18,
+            pal.text,
+            (right, TOP_BAR.top + 9),
+            "topright",
+        )
+        blit_text(
+            surface,
+            ctx.theme,
+            f"once solved: {once_solved} (C)",
+            13,
+            pal.text_dim,
+            (right, TOP_BAR.top + 35),
+            "topright",
+        )
+
+    def _chart_surface(self, view: LiveView) -> pygame.Surface:
+        # Redrawn only when data arrives: the chart is the costliest thing on this screen.
+        key = (len(view.returns), len(view.evaluations))
+        if self._chart is None or key != self._chart_key:
+            self._chart_key = key
+            if self._chart is None:
+                self._chart = pygame.Surface(CHART_RECT.size)
+            curve = LearningCurve(
+                returns=view.returns,
+                evaluations=view.evaluations,
+                title="return per episode · moving average · evaluations",
+            )
+            draw_learning_curve(
+                self._chart, self._chart.get_rect(), curve, self.ctx.theme.fonts.font(13)
+            )
+        return self._chart
+
+    def _draw_figures(self, surface: pygame.Surface, view: LiveView) -> None:
+        ctx = self.ctx
+        pal = ctx.theme.palette
+        rect = FIGURES_RECT
+        surface.blit(ctx.hud.panel(rect.size), rect)
+        recent = [r for _, r in view.returns[-20:]]
+        best_eval = max((m for _, m in view.evaluations), default=None)
+        rows = [
+            ("env steps", f"{view.steps:,}"),
+            ("steps / s", f"{view.steps_per_second:,.0f}"),
+            ("elapsed", f"{view.elapsed:.1f} s"),
+            ("episodes", f"{view.episodes:,}"),
+            ("recent return", f"{fmean(recent):.1f}" if recent else "—"),
+            ("best evaluation", f"{best_eval:.1f}" if best_eval is not None else "—"),
+        ]
+        if view.epsilon is not None or view.buffer_fill is not None:  # a value-based learner
+            rows += [
+                ("ε (exploration)", f"{view.epsilon:.3f}" if view.epsilon is not None else "—"),
+                ("loss", f"{view.loss:.4f}" if view.loss is not None else "—"),
+                (
+                    "replay buffer",
+                    f"{view.buffer_fill:.0%}" if view.buffer_fill is not None else "—",
+                ),
+            ]
+        per_column = 6 if view.population else 5  # the linear search's bars take the 2nd column
+        for i, (name, value) in enumerate(rows):
+            column, row = divmod(i, per_column)
+            x = rect.left + 20 + column * 290
+            y = rect.top + 14 + row * (28 if view.population else 34)
+            blit_text(surface, ctx.theme, name, 14, pal.text_dim, (x, y + 3))
+            blit_text(surface, ctx.theme, value, 18, pal.text, (x + 260, y), "topright", bold=True)
+        if view.population:
+            self._draw_population(
+                surface, view.population, pygame.Rect(rect.left + 310, rect.top + 16, 258, 160)
+            )
+
+    def _draw_population(
+        self, surface: pygame.Surface, scores: list[float], rect: pygame.Rect
+    ) -> None:
+        """The linear search's candidates, best first: one bar per candidate's mean return."""
+        pal = self.ctx.theme.palette
+        blit_text(
+            surface, self.ctx.theme, "this generation's candidates", 13, pal.text_dim, rect.topleft
+        )
+        ordered = sorted(scores, reverse=True)
+        width = max(1, (rect.width - 4) // max(1, len(ordered)))
+        base = rect.bottom
+        for i, score in enumerate(ordered):
+            top = CARTPOLE_V1.max_episode_steps
+            height = round(min(top, max(0.0, score)) / top * (rect.height - 24))
+            color = pal.good if score >= SOLVED_MEAN else pal.accent
+            pygame.draw.rect(
+                surface, color, (rect.left + i * width, base - height, max(1, width - 1), height)
+            )
+
+
+def _make_scene(services: ModeServices) -> TrainViewScene:
+    ctx, train = services.ctx, services.config.train
+    seed = services.config.seed if services.config.seed is not None else 0
+    out = train.out or (
+        ctx.data_dir
+        / "checkpoints"
+        / f"{train.algo}-live-seed{seed}-{time.strftime('%Y%m%d-%H%M%S')}.safetensors"
+    )
+    spec = TrainerSpec(train.algo, train.steps, seed, train.stop_when_solved)
+    command = f"python play.py train --algo {train.algo} --seed {seed}"
+    return TrainViewScene(ctx, lambda: TrainingSession(spec, out, command, pace=train.pace))
+
+
+MODE = ModeSpec(
+    name="train",
+    help="watch an agent learn live",
+    make_scene=_make_scene,
+    menu=MenuEntry("Train live", "watch a DQN learn from scratch"),
+    own_command=True,  # `train` is a command: headless it trains in the terminal
+    real_time=True,  # the trainer works in real time, so the view keeps real time even headless
+)

@@ -1,0 +1,338 @@
+"""Versus: two arenas side by side, same start, same pokes and wind; who lasts longer?"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pygame
+
+from cartpole_game.game.arguments import HUMAN, agent_choices, positive_int, side_spec
+from cartpole_game.game.config import RunConfig
+from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
+from cartpole_game.game.render.arena_view import lerp_color
+from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
+from cartpole_game.game.render.theme import blit_text
+from cartpole_game.game.render.transform import WorldView, pole_tip, world_to_screen
+from cartpole_game.game.scenes import keys
+from cartpole_game.game.scenes.arena_scene import POLE_GRAB_PX, READY_TIME, distance_to_segment
+from cartpole_game.game.scenes.base import Scene, SceneContext
+from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
+from cartpole_game.sim.actions import PUSH_LEFT, PUSH_RIGHT
+from cartpole_game.sim.controllers import Controller, HumanController
+from cartpole_game.sim.disturbances import poke_from_drag
+from cartpole_game.sim.versus import VersusMatch
+
+VIEWS = (
+    WorldView(0, 0, 640, 720, half_span_m=2.75, ground_frac=0.74),
+    WorldView(640, 0, 640, 720, half_span_m=2.75, ground_frac=0.74),
+)
+ROUND_DELAY = 3.0  # seconds the round result shows before the next round
+MATCH_DELAY = 5.0
+
+
+def side_title(controller: Controller) -> str:
+    return "YOU" if isinstance(controller, HumanController) else controller.name.upper()
+
+
+class VersusScene(Scene):
+    mode_name = "versus"
+
+    def __init__(self, ctx: SceneContext, left: Controller, right: Controller) -> None:
+        super().__init__(ctx)
+        seed = ctx.config.seed
+        self.match = VersusMatch(
+            left, right, seed=seed if seed is not None else _fresh_seed(), rounds=ctx.config.rounds
+        )
+        self.controllers = (left, right)
+        humans = [c for c in self.controllers if isinstance(c, HumanController)]
+        self.humans = humans
+        self.ended_for = 0.0
+        self.ready_for = READY_TIME if humans else 0.0
+        self.values: list[np.ndarray | None] = [None, None]
+        self.drag: tuple[int, tuple[int, int], tuple[int, int]] | None = None  # side, start, now
+        self._refresh_values()
+
+    # -- input --------------------------------------------------------------------------------
+    def _human_for_key(self, key: int) -> tuple[HumanController, int] | None:
+        """Which human a push key drives. Two humans: A/D is the left side, ←/→ the right."""
+        direction = PUSH_LEFT if key in keys.PUSH_LEFT_KEYS else PUSH_RIGHT
+        if not self.humans:
+            return None
+        if len(self.humans) == 1:
+            return self.humans[0], direction
+        arrows = key in (pygame.K_LEFT, pygame.K_RIGHT)
+        return self.humans[1 if arrows else 0], direction
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.KEYDOWN:
+            if event.key in keys.PUSH_LEFT_KEYS | keys.PUSH_RIGHT_KEYS:
+                target = self._human_for_key(event.key)
+                if target:
+                    target[0].press(target[1])
+                    self.ready_for = 0.0
+            elif event.key in keys.PAUSE_KEYS:
+                self.ctx.stack.push(PauseOverlay(self.ctx, self.humans[0] if self.humans else None))
+            elif event.key in keys.FASTER_KEYS:
+                self.ctx.change_time_scale(+1)
+            elif event.key in keys.SLOWER_KEYS:
+                self.ctx.change_time_scale(-1)
+            elif event.key in keys.HELP_KEYS:
+                self.ctx.stack.push(HelpOverlay(self.ctx, keys.VERSUS_HELP))
+            elif event.key in keys.POKE_KEYS:
+                self.match.random_poke()
+                self.ctx.sounds.play("poke")
+                self.ready_for = 0.0
+                self._refresh_values()
+            elif event.key in keys.WIND_KEYS:
+                on = self.match.disturbances.toggle_wind()
+                self.ctx.notify("Wind on for both" if on else "Wind off")
+            elif event.key == pygame.K_n and self.match.round_over:
+                self.next_round()
+            elif event.key in keys.BACK_KEYS:
+                self.ctx.go_back()
+        elif event.type == pygame.KEYUP:
+            if event.key in keys.PUSH_LEFT_KEYS | keys.PUSH_RIGHT_KEYS:
+                target = self._human_for_key(event.key)
+                if target:
+                    target[0].release(target[1])
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            side = self._pole_under(event.pos)
+            if side is not None:
+                self.drag = (side, event.pos, event.pos)
+        elif event.type == pygame.MOUSEMOTION and self.drag is not None:
+            self.drag = (self.drag[0], self.drag[1], event.pos)
+        elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self.drag is not None:
+            side, start, _ = self.drag
+            self.drag = None
+            metres = (event.pos[0] - start[0]) / VIEWS[side].pixels_per_metre
+            self.match.poke(poke_from_drag(metres))
+            self.ctx.sounds.play("poke")
+            self.ready_for = 0.0
+            self._refresh_values()
+        elif event.type == pygame.WINDOWFOCUSLOST:
+            for human in self.humans:
+                human.release_all()
+            self.drag = None
+
+    def _pole_segment(self, side: int, state) -> tuple[tuple[float, float], tuple[float, float]]:
+        geo = self.ctx.arena_renderer.geometry
+        view = VIEWS[side]
+        x = max(-view.half_span_m, min(view.half_span_m, float(state[0])))
+        return (
+            world_to_screen(x, geo.pivot_height, view),
+            world_to_screen(*pole_tip(x, float(state[2]), geo), view),
+        )
+
+    def _pole_under(self, pos: tuple[int, int]) -> int | None:
+        for side, arena in enumerate(self.match.arenas):
+            if arena.done or not np.isfinite(arena.state).all():
+                continue
+            if distance_to_segment(pos, *self._pole_segment(side, arena.state)) <= POLE_GRAB_PX:
+                return side
+        return None
+
+    # -- simulation ---------------------------------------------------------------------------
+    def next_round(self) -> None:
+        self.match.next_round()
+        self.ended_for = 0.0
+        held = any(h.held != 2 for h in self.humans)
+        self.ready_for = READY_TIME if self.humans and not held else 0.0
+        self._refresh_values()
+
+    def update(self, dt: float) -> None:
+        if self.match.round_over:
+            self.ended_for += dt
+            if self.ended_for >= (MATCH_DELAY if self.match.match_over else ROUND_DELAY):
+                self.next_round()
+            return
+        if self.ready_for > 0:
+            self.ready_for -= dt
+            return
+        self._refresh_values()  # values of the decisions about to be made, as in the single arena
+        alive = [not arena.done for arena in self.match.arenas]
+        result = self.match.step()
+        for was_alive, arena in zip(alive, self.match.arenas, strict=True):
+            if was_alive and arena.done:
+                self.ctx.sounds.play("win" if arena.score >= 500 else "fall")
+        if result is not None:
+            self.ctx.episode_finished()
+
+    def _refresh_values(self) -> None:
+        for side, (controller, arena) in enumerate(
+            zip(self.controllers, self.match.arenas, strict=True)
+        ):
+            explain = getattr(controller, "action_values", None)
+            self.values[side] = explain(arena.observation) if explain and not arena.done else None
+
+    # -- drawing ------------------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface, alpha: float) -> None:
+        ctx = self.ctx
+        pal = ctx.theme.palette
+        hud = ctx.hud
+        for side, arena in enumerate(self.match.arenas):
+            view = VIEWS[side]
+            state = tuple(float(v) for v in arena.interpolated_state(alpha))
+            force = 0.0 if arena.done else arena.env.last_force
+            ctx.arena_renderer.draw(surface, view, state, force=force, faded=arena.done)
+            left = int(view.left)
+            header = pygame.Rect(left + 16, 48, 608, 64)
+            surface.blit(hud.panel(header.size, 200), header)
+            controller = self.controllers[side]
+            blit_text(
+                surface,
+                ctx.theme,
+                side_title(controller),
+                24,
+                pal.accent,
+                (header.left + 18, header.top + 17),
+                bold=True,
+            )
+            blit_text(
+                surface,
+                ctx.theme,
+                str(arena.score),
+                36,
+                pal.text,
+                (header.right - 18, header.top + 10),
+                "topright",
+                bold=True,
+            )
+            blit_text(
+                surface,
+                ctx.theme,
+                f"{arena.elapsed:5.2f} s",
+                16,
+                pal.text_dim,
+                (header.right - 120, header.top + 24),
+                "topright",
+            )
+            if self.values[side] is not None:
+                rect = pygame.Rect(left + 16, 122, 330, 100)
+                draw_decision_panel(
+                    surface,
+                    ctx.theme,
+                    rect,
+                    controller.name,
+                    value_label(controller),
+                    self.values[side],
+                    hud.panel(rect.size),
+                    compact=True,
+                )
+            hud.draw_gauges(surface, state, pygame.Rect(left + 16, 624, 608, 80), compact=True)
+            if arena.done and not self.match.round_over:
+                blit_text(
+                    surface,
+                    ctx.theme,
+                    f"{arena.end_reason.value if arena.end_reason else ''} — {arena.score}",
+                    22,
+                    pal.bad,
+                    (view.center_x, 300),
+                    "center",
+                    bold=True,
+                )
+        pygame.draw.line(surface, pal.panel_edge, (640, 40), (640, 720), 2)
+        self._draw_tally(surface)
+        if self.match.round_over:
+            self._draw_result(surface)
+        elif self.ready_for > 0:
+            blit_text(surface, ctx.theme, "Ready?", 54, pal.accent, (640, 300), "center", bold=True)
+        if self.match.disturbances.wind_on:
+            blit_text(
+                surface,
+                ctx.theme,
+                f"wind {self.match.disturbances.wind_force:+.1f} N",
+                15,
+                pal.warn,
+                (640, 600),
+                "midtop",
+            )
+        if self.drag is not None:
+            pygame.draw.line(surface, pal.accent, self.drag[1], self.drag[2], 3)
+        draw_toasts(surface, ctx)
+
+    def recording_label(self) -> tuple[str, str, int]:
+        names = "-vs-".join(c.name for c in self.controllers)
+        return "versus", names, max(arena.score for arena in self.match.arenas)
+
+    def _draw_tally(self, surface: pygame.Surface) -> None:
+        pal = self.ctx.theme.palette
+        left, right = (side_title(c) for c in self.controllers)
+        text = (
+            f"round {self.match.round_number} of best-of-{self.match.rounds}   ·   "
+            f"{left} {self.match.wins('left')} – {self.match.wins('right')} {right}"
+        )
+        blit_text(surface, self.ctx.theme, text, 17, pal.text, (640, 12), "midtop", bold=True)
+
+    def _draw_result(self, surface: pygame.Surface) -> None:
+        pal = self.ctx.theme.palette
+        result = self.match.results[-1]
+        names = [side_title(c) for c in self.controllers]
+        if result.winner == "draw":
+            title = f"Draw — both lasted {result.left_score}"
+        else:
+            winner = names[0 if result.winner == "left" else 1]
+            title = f"{winner} wins round {result.round} by {result.margin} steps"
+        if self.match.match_over:
+            match_winner = self.match.match_winner
+            verdict = (
+                "The match is a draw"
+                if match_winner == "draw"
+                else (f"{names[0 if match_winner == 'left' else 1]} wins the match")
+            )
+            subtitle = (
+                f"{verdict} {self.match.wins('left')}–{self.match.wins('right')}  ·  new match soon"
+            )
+        else:
+            subtitle = f"{result.left_score} vs {result.right_score}  ·  N for the next round"
+        color = pal.good if result.winner != "draw" else pal.accent
+        self.ctx.hud.draw_banner(
+            surface, title, subtitle, lerp_color(color, pal.text, 0.1), (640, 330), width=760
+        )
+
+
+def _fresh_seed() -> int:
+    from cartpole_game.sim.arena import fresh_seed
+
+    return fresh_seed()
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    sides = f"{HUMAN}|{agent_choices()}"
+    for side, default in (("left", HUMAN), ("right", "dqn")):
+        parser.add_argument(
+            f"--{side}",
+            type=side_spec,
+            default=default,
+            metavar="SIDE",
+            help=f"{sides} (default {default})",
+        )
+    parser.add_argument(
+        "--rounds", type=positive_int, default=3, metavar="N", help="best of N rounds (default 3)"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="agent against agent with --headless --episodes: end with a JSON line",
+    )
+
+
+def _make_scene(services: ModeServices) -> VersusScene:
+    config = services.config
+    return VersusScene(services.ctx, services.side(config.left), services.side(config.right))
+
+
+def _agents(config: RunConfig) -> tuple[str, ...]:
+    return tuple(s for s in (config.left, config.right) if s != HUMAN)
+
+
+MODE = ModeSpec(
+    name="versus",
+    help="two sides, same start, same pokes: who lasts longer?",
+    make_scene=_make_scene,
+    add_arguments=_add_arguments,
+    settings_from_args=lambda args: {"left": args.left, "right": args.right, "rounds": args.rounds},
+    agents=_agents,
+    menu=MenuEntry("Versus", "you against the agent, side by side"),
+    bench={"versus (dqn vs linear)": {"mode": "versus", "left": "dqn", "right": "linear"}},
+)

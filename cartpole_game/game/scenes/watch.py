@@ -1,0 +1,57 @@
+"""Watch: a trained agent plays in real time, with its decision shown live."""
+
+from __future__ import annotations
+
+from statistics import fmean
+
+import pygame
+
+from cartpole_game.game.arguments import add_agent_argument
+from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
+from cartpole_game.game.render.theme import blit_text
+from cartpole_game.game.scenes import keys
+from cartpole_game.game.scenes.arena_scene import ArenaScene
+from cartpole_game.game.scenes.base import SceneContext
+from cartpole_game.sim.controllers import ExplainingController
+
+
+class WatchScene(ArenaScene):
+    mode_name = "watch"
+    help_rows = keys.WATCH_HELP
+
+    def __init__(self, ctx: SceneContext, agent: ExplainingController) -> None:
+        super().__init__(ctx, None, agent, agent_drives=True)
+
+    def hud_best(self) -> tuple[str, int]:
+        return "BEST RUN", max([self.arena.score, *self.episode_scores])
+
+    def draw_status_line(self, surface: pygame.Surface) -> None:
+        pal = self.ctx.theme.palette
+        done = len(self.episode_scores)
+        average = f"average {fmean(self.episode_scores):.1f}" if done else "average —"
+        text = f"episode {self.arena.episode}  ·  {done} finished  ·  {average}"
+        blit_text(surface, self.ctx.theme, text, 16, pal.text_dim, (32, 100))
+        blit_text(
+            surface,
+            self.ctx.theme,
+            "click or drag the pole to poke it  ·  P poke  ·  W wind",
+            14,
+            pal.text_dim,
+            (32, 124),
+        )
+
+
+def _make_scene(services: ModeServices) -> WatchScene:
+    return WatchScene(services.ctx, services.agent(services.config.agent))
+
+
+MODE = ModeSpec(
+    name="watch",
+    help="watch a trained agent play, its decision shown live",
+    make_scene=_make_scene,
+    add_arguments=add_agent_argument,
+    settings_from_args=lambda args: {"agent": args.agent},
+    agents=lambda config: (config.agent,),
+    menu=MenuEntry("Watch an agent", "a trained network plays"),
+    bench={"watch": {"mode": "watch", "agent": "dqn"}},
+)

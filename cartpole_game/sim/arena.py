@@ -1,0 +1,156 @@
+"""One cart-pole episode as the game plays it: env, controller, score and why it ended.
+
+No pygame here. Scenes own arenas and step them at the fixed 0.02 s; the renderer draws
+``interpolated_state(alpha)`` between the previous and the current step.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cartpole_game.sim import physics
+from cartpole_game.sim.controllers import Controller
+from cartpole_game.sim.env import CartPoleEnv
+
+
+class EndReason(enum.Enum):
+    POLE_FELL = "The pole fell"
+    CART_LEFT_TRACK = "The cart left the track"
+    MAX_STEPS = "500 steps reached"
+    DIVERGED = "Physics diverged"
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """What happened on one step (kept short: scenes use it for effects and stats)."""
+
+    action: int
+    force: float
+    ended: EndReason | None
+
+
+@dataclass
+class EpisodeLog:
+    """Everything needed to replay an episode exactly: the seed and what happened at which step.
+
+    Step indices count the steps taken before the event: a poke at index k hit the pole after k
+    steps, and wind at index k pushed during step k+1.
+    """
+
+    seed: int
+    actions: list[int] = field(default_factory=list)
+    pokes: list[tuple[int, float]] = field(default_factory=list)
+    wind: list[tuple[int, float]] = field(default_factory=list)
+    drivers: list[tuple[int, str]] = field(default_factory=list)
+
+
+def fresh_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+class Arena:
+    """A CartPole episode driven by a swappable controller."""
+
+    def __init__(
+        self,
+        controller: Controller,
+        seed: int | None = None,
+        params: physics.CartPoleParams = physics.CARTPOLE_V1,
+    ) -> None:
+        self.params = params
+        self.env = CartPoleEnv(allow_no_push=True, params=params)
+        self.controller = controller
+        self._next_seed = fresh_seed() if seed is None else seed
+        self.episode = 0
+        self.log = EpisodeLog(seed=self._next_seed)
+        self.steps_by_driver: dict[str, int] = {}
+        self.score = 0
+        self.end_reason: EndReason | None = None
+        self.observation = np.zeros(4, dtype=np.float32)
+        self.state = np.zeros(4)
+        self.previous_state = np.zeros(4)
+        self.last_action: int | None = None
+        self.reset()
+
+    @property
+    def done(self) -> bool:
+        return self.end_reason is not None
+
+    @property
+    def elapsed(self) -> float:
+        """Simulated seconds survived this episode."""
+        return self.score * self.params.tau
+
+    def reset(self) -> None:
+        """Start a new episode. Episodes use seed, seed+1, ... so each one can be replayed."""
+        seed = self._next_seed
+        self._next_seed = seed + 1
+        self.log = EpisodeLog(seed=seed, drivers=[(0, self.controller.name)])
+        self.steps_by_driver = {}
+        self.observation, _ = self.env.reset(seed=seed)
+        self.state = self.env.state.copy()
+        self.previous_state = self.state.copy()
+        self.score = 0
+        self.end_reason = None
+        self.last_action = None
+        self.episode += 1
+        self.controller.reset()
+
+    def set_controller(self, controller: Controller) -> None:
+        """Hand control to someone else; the physics state is untouched."""
+        if controller is self.controller:
+            return
+        self.controller = controller
+        self.log.drivers.append((len(self.log.actions), controller.name))
+
+    def poke(self, delta_theta_dot: float) -> None:
+        """An impulse to the pole (rad/s), recorded for replays. Ignored once the episode is over."""
+        if self.done or not delta_theta_dot:
+            return
+        self.env.apply_impulse(delta_theta_dot)
+        self.state = self.env.state.copy()
+        with np.errstate(over="ignore"):  # an absurd poke overflows float32; the step then ends it
+            self.observation = self.state.astype(np.float32)
+        self.log.pokes.append((len(self.log.actions), float(delta_theta_dot)))
+
+    def step(self, external_force: float = 0.0) -> StepRecord | None:
+        """Advance one 0.02 s step under the controller's action; None once the episode is over.
+
+        ``external_force`` (newtons, wind) is added to the push for this step and recorded.
+        """
+        if self.done:
+            return None
+        action = int(self.controller.act(self.observation))
+        if external_force:
+            self.log.wind.append((len(self.log.actions), float(external_force)))
+        self.env.external_force = external_force
+        self.previous_state = self.state
+        self.observation, reward, terminated, _, info = self.env.step(action)
+        self.state = self.env.state.copy()
+        self.score += int(reward)
+        self.last_action = action
+        self.log.actions.append(action)
+        name = self.controller.name
+        self.steps_by_driver[name] = self.steps_by_driver.get(name, 0) + 1
+        if terminated:
+            self.end_reason = self._why_terminated(info)
+        elif self.score >= self.params.max_episode_steps:
+            self.end_reason = EndReason.MAX_STEPS
+        return StepRecord(action, self.env.last_force, self.end_reason)
+
+    def _why_terminated(self, info: dict) -> EndReason:
+        if info.get("diverged"):
+            return EndReason.DIVERGED
+        if physics.cart_out_of_bounds(self.state[0], self.params):
+            return EndReason.CART_LEFT_TRACK
+        return EndReason.POLE_FELL
+
+    def interpolated_state(self, alpha: float) -> np.ndarray:
+        """The state ``alpha`` of the way from the previous step to the current one."""
+        if self.done or not np.isfinite(self.state).all():
+            return self.state
+        return self.previous_state + (self.state - self.previous_state) * alpha

@@ -1,0 +1,259 @@
+"""Replays: an episode's seed, actions, pokes and wind, saved as JSON and played back exactly.
+
+Playing back re-runs the same physics from the same seed with the same inputs at the same
+steps, so it reaches the very same final state, bit for bit (the file keeps that state to check).
+Loading validates every field and never executes anything from the file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cartpole_game.core.atomic import atomic_write_text
+from cartpole_game.core.errors import FileFormatError
+from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
+from cartpole_game.sim.arena import Arena, EpisodeLog
+from cartpole_game.sim.timescale import MAX_TIME_SCALE, MIN_TIME_SCALE
+
+FORMAT = "cartpole_game-replay"
+FORMAT_VERSION = 1
+MAX_STEPS = 100_000
+_ACTIONS = re.compile(r"[012]*")
+
+
+@dataclass(frozen=True)
+class Replay:
+    seed: int
+    actions: tuple[int, ...]
+    pokes: tuple[tuple[int, float], ...]
+    wind: tuple[tuple[int, float], ...]
+    drivers: tuple[tuple[int, str], ...]
+    final_state: tuple[float, float, float, float]
+    score: int
+    end_reason: str | None
+    mode: str = "play"
+    time_scale: float = 1.0
+    recorded_at: str = ""
+
+    @classmethod
+    def from_arena(cls, arena: Arena, mode: str, time_scale: float) -> Replay:
+        log: EpisodeLog = arena.log
+        return cls(
+            seed=log.seed,
+            actions=tuple(log.actions),
+            pokes=tuple(log.pokes),
+            wind=tuple(log.wind),
+            drivers=tuple(log.drivers),
+            final_state=tuple(float(v) for v in arena.state),  # type: ignore[arg-type]
+            score=arena.score,
+            end_reason=arena.end_reason.value if arena.end_reason else None,
+            mode=mode,
+            time_scale=time_scale,
+            recorded_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+        )
+
+    def to_json(self) -> str:
+        payload = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "mode": self.mode,
+            "time_scale": self.time_scale,
+            "recorded_at": self.recorded_at,
+            "seed": self.seed,
+            "score": self.score,
+            "end_reason": self.end_reason,
+            "drivers": [list(d) for d in self.drivers],
+            "actions": "".join(str(a) for a in self.actions),
+            "pokes": [list(p) for p in self.pokes],
+            "wind": [list(w) for w in self.wind],
+            # repr() of a float64 round-trips exactly through JSON.
+            "final_state": list(self.final_state),
+        }
+        return json.dumps(payload, indent=1) + "\n"
+
+    def save(self, path: Path) -> None:
+        """Write atomically (temp file, then rename). Raises OSError when it cannot."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, self.to_json())
+
+
+def load_replay(path: Path) -> Replay:
+    """Read and validate a replay file; any problem is a ``FileFormatError`` naming the file."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise FileFormatError(path, "no such replay file") from None
+    except OSError as exc:
+        raise FileFormatError(path, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > 50_000_000:
+        raise FileFormatError(path, "too large to be a replay")
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise FileFormatError(path, f"not a replay file (not valid JSON: {exc})") from None
+    try:
+        return _parse(data)
+    except _Bad as exc:
+        raise FileFormatError(path, str(exc)) from None
+
+
+class _Bad(Exception):
+    pass
+
+
+def _need(condition: bool, problem: str) -> None:
+    if not condition:
+        raise _Bad(problem)
+
+
+def _int(value: Any, name: str, low: int, high: int) -> int:
+    _need(
+        isinstance(value, int) and not isinstance(value, bool), f"'{name}' must be a whole number"
+    )
+    _need(low <= value <= high, f"'{name}' out of range: {value}")
+    return value
+
+
+def _finite(value: Any, name: str) -> float:
+    _need(
+        isinstance(value, (int, float)) and not isinstance(value, bool),
+        f"'{name}' must be a number",
+    )
+    _need(math.isfinite(value), f"'{name}' must be finite")
+    return float(value)
+
+
+def _number(value: Any, name: str) -> float:
+    # Unlike _finite, this admits inf and nan: a diverged episode ends in such a state.
+    _need(
+        isinstance(value, (int, float)) and not isinstance(value, bool), f"'{name}' must be numbers"
+    )
+    return float(value)
+
+
+def _events(value: Any, name: str, steps: int) -> tuple[tuple[int, float], ...]:
+    _need(isinstance(value, list), f"'{name}' must be a list")
+    out = []
+    for item in value:
+        _need(isinstance(item, list) and len(item) == 2, f"each of '{name}' must be [step, value]")
+        out.append((_int(item[0], f"{name} step", 0, steps), _finite(item[1], name)))
+    return tuple(out)
+
+
+def _parse(data: Any) -> Replay:
+    _need(
+        isinstance(data, dict) and data.get("format") == FORMAT, "not a cartpole_game replay file"
+    )
+    version = data.get("format_version")
+    _need(isinstance(version, int) and not isinstance(version, bool), "missing format_version")
+    _need(
+        version <= FORMAT_VERSION,
+        f"replay format version {version} is newer than this game reads ({FORMAT_VERSION}); "
+        "update the game",
+    )
+    actions_text = data.get("actions")
+    _need(
+        isinstance(actions_text, str) and _ACTIONS.fullmatch(actions_text) is not None,
+        "'actions' must be a string of 0, 1 and 2",
+    )
+    _need(len(actions_text) <= MAX_STEPS, "too many actions")
+    steps = len(actions_text)
+    drivers_raw = data.get("drivers", [])
+    _need(isinstance(drivers_raw, list), "'drivers' must be a list")
+    drivers = []
+    for item in drivers_raw:
+        _need(
+            isinstance(item, list) and len(item) == 2 and isinstance(item[1], str),
+            "each driver must be [step, name]",
+        )
+        drivers.append((_int(item[0], "driver step", 0, steps), item[1][:64]))
+    final = data.get("final_state")
+    _need(isinstance(final, list) and len(final) == 4, "'final_state' must be 4 numbers")
+    final_state = tuple(_number(v, "final_state") for v in final)
+    end_reason = data.get("end_reason")
+    _need(end_reason is None or isinstance(end_reason, str), "'end_reason' must be text")
+    mode = data.get("mode", "play")
+    _need(isinstance(mode, str), "'mode' must be text")
+    time_scale = _finite(data.get("time_scale", 1.0), "time_scale")
+    _need(
+        MIN_TIME_SCALE <= time_scale <= MAX_TIME_SCALE,
+        f"'time_scale' must be between {MIN_TIME_SCALE:g} and {MAX_TIME_SCALE:g}",
+    )
+    return Replay(
+        seed=_int(data.get("seed"), "seed", 0, 2**32 - 1),
+        actions=tuple(int(c) for c in actions_text),
+        pokes=_events(data.get("pokes", []), "pokes", steps),
+        wind=_events(data.get("wind", []), "wind", steps),
+        drivers=tuple(drivers),
+        final_state=final_state,  # type: ignore[arg-type]
+        score=_int(data.get("score"), "score", 0, MAX_STEPS),
+        end_reason=end_reason,
+        mode=mode[:32],
+        time_scale=time_scale,
+        recorded_at=str(data.get("recorded_at", ""))[:32],
+    )
+
+
+class ReplayController:
+    """Plays back recorded actions; after the last one it stops pushing."""
+
+    def __init__(self, actions: tuple[int, ...], name: str = "replay") -> None:
+        self.actions = actions
+        self.name = name
+        self.index = 0
+
+    def act(self, observation: np.ndarray) -> int:
+        action = self.actions[self.index] if self.index < len(self.actions) else NO_PUSH
+        self.index += 1
+        return action if action in (PUSH_LEFT, PUSH_RIGHT, NO_PUSH) else NO_PUSH
+
+    def reset(self) -> None:
+        self.index = 0
+
+
+class ReplayDriver:
+    """Steps an arena through a replay: the recorded pokes and wind land at their steps."""
+
+    def __init__(self, replay: Replay) -> None:
+        self.replay = replay
+        self.controller = ReplayController(replay.actions)
+        self.arena = Arena(self.controller, seed=replay.seed)
+        self._pokes = {}
+        for step, delta in replay.pokes:
+            self._pokes.setdefault(step, []).append(delta)
+        self._wind = dict(replay.wind)
+
+    @property
+    def finished(self) -> bool:
+        return self.arena.done or len(self.arena.log.actions) >= len(self.replay.actions)
+
+    def step(self) -> None:
+        if self.finished:
+            return
+        index = len(self.arena.log.actions)
+        for delta in self._pokes.get(index, ()):
+            self.arena.poke(delta)
+        self.arena.step(self._wind.get(index, 0.0))
+
+    def matches_recording(self) -> bool:
+        """True when the state reached is, bit for bit, the one the file recorded."""
+        return (
+            np.array(self.replay.final_state, dtype=np.float64).tobytes()
+            == self.arena.state.tobytes()
+        )
+
+
+def play_back(replay: Replay) -> np.ndarray:
+    """Run a replay to its end without drawing; returns the final state."""
+    driver = ReplayDriver(replay)
+    while not driver.finished:
+        driver.step()
+    return driver.arena.state.copy()
