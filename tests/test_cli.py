@@ -124,6 +124,21 @@ def test_no_display_suggests_headless() -> None:
     )
 
 
+def test_a_display_that_cannot_be_opened_is_named_not_called_unset(tmp_path: Path) -> None:
+    # No X server listens on display :79 here (an X server has a socket in /tmp/.X11-unix).
+    assert not Path("/tmp/.X11-unix/X79").exists()
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "SDL_VIDEODRIVER")}
+    env.update(DISPLAY=":79", XDG_RUNTIME_DIR=str(tmp_path))
+    for driver in ("x11", None):  # as on a desktop, and with SDL left to choose by itself
+        if driver:
+            env["SDL_VIDEODRIVER"] = driver
+        else:
+            env.pop("SDL_VIDEODRIVER", None)
+        result = run_play("play", "--frames", "2", env=env, inherit_env=False)
+        assert_one_line_error(result, "cannot open display :79", "--headless")
+        assert "not set" not in result.stderr
+
+
 def test_bench_writes_its_table_as_json(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     result = run_play("bench", "--only", "frames", "--frames", "120", "--out", str(out))

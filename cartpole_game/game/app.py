@@ -227,6 +227,16 @@ class App:
         return HumanController() if spec == "human" else self.agent(spec)
 
 
+def no_display_message(detail: str = "") -> str:
+    """Why no window can open: no display named at all, or the named one cannot be opened."""
+    hint = "; run with --headless to play without a window"
+    named = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    if not named:
+        return f"no display found (DISPLAY is not set){hint}"
+    because = f": {detail}" if detail else ""
+    return f"cannot open display {named}{because}{hint}"
+
+
 def _open_display(config: RunConfig):  # -> pygame.Surface
     import pygame
 
@@ -237,16 +247,12 @@ def _open_display(config: RunConfig):  # -> pygame.Surface
         and not os.environ.get("DISPLAY")
         and not os.environ.get("WAYLAND_DISPLAY")
     ):
-        raise UserFacingError(
-            "no display found (DISPLAY is not set); run with --headless to play without a window"
-        )
+        raise UserFacingError(no_display_message())
     os.environ.setdefault("SDL_VIDEO_X11_WMCLASS", "cartpole_game")
     try:
         pygame.display.init()
     except pygame.error as exc:
-        raise UserFacingError(
-            f"no display available ({exc}); run with --headless to play without a window"
-        ) from None
+        raise UserFacingError(no_display_message(str(exc))) from None
     driver = pygame.display.get_driver()
     if (
         not config.headless
@@ -255,9 +261,7 @@ def _open_display(config: RunConfig):  # -> pygame.Surface
     ):
         # SDL fell back to an invisible window: the player would see nothing at all.
         pygame.display.quit()
-        raise UserFacingError(
-            "no display found (DISPLAY is not set); run with --headless to play without a window"
-        )
+        raise UserFacingError(no_display_message())
     pygame.font.init()
     size = (config.display.width, config.display.height)
     pygame.display.set_caption(config.display.title)
