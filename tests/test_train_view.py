@@ -177,21 +177,35 @@ def test_linear_search_live_shows_its_population(tmp_path: Path) -> None:
         app.close()
 
 
-def spawned_workers() -> set[str]:
-    """Pids of multiprocessing spawn children alive on this machine."""
-    pids = set()
-    for pid in os.listdir("/proc"):
-        if pid.isdigit():
-            try:
-                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    pids.add(pid)
-            except OSError:
-                continue
-    return pids
+def process_start(pid: int) -> str | None:
+    """The process's start time (field 22 of /proc/PID/stat), or None once it is gone.
+
+    A pid and its start time name one process, even if the pid is reused later.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def children_of(parent: int) -> set[tuple[int, str]]:
+    """(pid, start time) of the live child processes of ``parent``: only the game's own, so other
+    programs on the machine (their multiprocessing workers included) never affect the test."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.add((int(entry), fields[19]))
+    return found
 
 
 def test_sigterm_to_the_training_view_saves_and_leaves_no_orphan(tmp_path: Path) -> None:
-    before = spawned_workers()
     out = tmp_path / "term.safetensors"
     game = subprocess.Popen(
         [
@@ -216,19 +230,24 @@ def test_sigterm_to_the_training_view_saves_and_leaves_no_orphan(tmp_path: Path)
         stderr=subprocess.PIPE,
         text=True,
     )
+    children: set[tuple[int, str]] = set()
     deadline = time.monotonic() + 30
-    while not (spawned_workers() - before) and time.monotonic() < deadline:
+    while not children and time.monotonic() < deadline:
+        children = children_of(game.pid)
         time.sleep(0.1)
-    assert spawned_workers() - before, "the trainer process never started"
+    assert children, "the trainer process never started"
     time.sleep(6)  # the worker imports torch and trains a few hundred steps
+    children |= children_of(game.pid)
     game.send_signal(signal.SIGTERM)
     _, stderr = game.communicate(timeout=60)
     assert game.returncode == 0, stderr
     load_agent(str(out))
     deadline = time.monotonic() + 5
-    while spawned_workers() - before and time.monotonic() < deadline:
+    alive = children
+    while alive and time.monotonic() < deadline:
+        alive = {(pid, start) for pid, start in children if process_start(pid) == start}
         time.sleep(0.1)
-    assert spawned_workers() - before == set()
+    assert alive == set(), "a child of the game outlived it"
 
 
 def test_once_solved_setting_stops_or_keeps_training(tmp_path: Path) -> None:
