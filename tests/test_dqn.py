@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from cartpole_game.agents.dqn import DQNPolicy, build_q_network, network_tensors
+from cartpole_game.agents.dqn import DQNPolicy
 from cartpole_game.training.dqn import DQNConfig, DQNTrainer, NStepCollector
 from cartpole_game.training.evaluate import evaluate_controller
+from cartpole_game.training.q_network import build_q_network, network_tensors
 from cartpole_game.training.vector_env import VectorCartPole
 
 

@@ -151,8 +151,12 @@ def load_checkpoint(path: str | os.PathLike[str], kind: str | None = None) -> Ch
     if kind is not None and file_kind != kind:
         raise FileFormatError(path, f"wrong kind of checkpoint: expected {kind}, got {file_kind}")
     architecture = meta.get("architecture")
+    if not isinstance(architecture, dict):
+        raise FileFormatError(
+            path, f"bad architecture in checkpoint metadata (no {file_kind} architecture)"
+        )
     try:
-        shapes = expected_shapes(file_kind, architecture)  # type: ignore[arg-type]
+        shapes = expected_shapes(file_kind, architecture)
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise FileFormatError(path, f"bad architecture in checkpoint metadata ({e})") from None
 
@@ -177,4 +181,4 @@ def load_checkpoint(path: str | os.PathLike[str], kind: str | None = None) -> Ch
             raise FileFormatError(path, f"wrong dtype for {name}: {t.dtype}, expected float32")
         if not np.isfinite(t).all():
             raise FileFormatError(path, f"corrupt weights: {name} holds NaN or infinity")
-    return Checkpoint(file_kind, architecture, tensors, meta)  # type: ignore[arg-type]
+    return Checkpoint(file_kind, architecture, tensors, meta)

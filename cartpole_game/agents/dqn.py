@@ -1,8 +1,9 @@
-"""The DQN agent: its Q-network (a small torch MLP, for training) and the acting policy (numpy).
+"""The DQN agent: its checkpoint architecture and the acting policy (numpy).
 
 Acting never imports torch: the game loads the weights with ``safetensors.numpy`` and runs the
 same MLP forward in float32 numpy, so watching an agent starts in a fraction of a second. The
-training code builds the torch twin with :func:`build_q_network`; both use the tensor names
+training code builds the torch twin with
+:func:`cartpole_game.training.q_network.build_q_network`; both use the tensor names
 ``layers.{i}.weight`` / ``layers.{i}.bias`` (torch ``nn.Linear`` layout: ``(out, in)``).
 """
 
@@ -10,15 +11,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from cartpole_game.agents.kind import AgentKind, TrainerRef
 from cartpole_game.sim.physics import CARTPOLE_V1
-
-if TYPE_CHECKING:
-    from torch import nn
 
 DEFAULT_HIDDEN = (64, 64)
 TRAIN_STEPS = 50_000  # the DQN trainer's default environment-step budget
@@ -27,43 +25,6 @@ TRAIN_STEPS = 50_000  # the DQN trainer's default environment-step budget
 def mlp_architecture(hidden: Sequence[int] = DEFAULT_HIDDEN) -> dict[str, Any]:
     """The checkpoint's description of a ``4 -> hidden... -> 2`` ReLU MLP."""
     return {"type": "mlp", "sizes": [4, *[int(h) for h in hidden], 2], "activation": "relu"}
-
-
-def build_q_network(sizes: Sequence[int], input_scale: Sequence[float] | None = None) -> nn.Module:
-    """The torch Q-network: Linear layers with ReLU between them, one output per action.
-
-    ``input_scale`` multiplies the observation before the first layer (training is faster when
-    the four inputs have similar ranges); :func:`network_tensors` folds it into the first layer's
-    weights, so checkpoints stay a plain MLP.
-    """
-    import torch
-    from torch import nn
-
-    class QNetwork(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in itertools.pairwise(sizes))
-            scale = torch.ones(sizes[0]) if input_scale is None else torch.tensor(input_scale)
-            self.register_buffer("input_scale", scale.float(), persistent=False)
-
-        def forward(self, x: torch.Tensor) -> torch.Tensor:
-            x = x * self.input_scale
-            for layer in self.layers[:-1]:
-                x = torch.relu(layer(x))
-            return self.layers[-1](x)
-
-    return QNetwork()
-
-
-def network_tensors(net: nn.Module) -> dict[str, np.ndarray]:
-    """A numpy float32 copy of a Q-network's weights, named as in checkpoints."""
-    tensors = {
-        k: v.detach().cpu().numpy().astype(np.float32, copy=True)
-        for k, v in net.state_dict().items()
-    }
-    scale = net.input_scale.detach().cpu().numpy().astype(np.float32)
-    tensors["layers.0.weight"] = tensors["layers.0.weight"] * scale[None, :]
-    return tensors
 
 
 class DQNPolicy:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -42,8 +43,26 @@ SB3_ZOO_CARTPOLE = {
 }
 
 
-def _median(values: list[float]) -> float | None:
+class SolveRun(TypedDict):
+    """One seed's training run: did it solve, in how long, after how many steps."""
+
+    seed: int
+    solved: bool
+    seconds: float
+    steps_to_solve: int | None  # set exactly when solved
+
+
+class DQNRun(SolveRun):
+    eval_mean: float | None
+
+
+def _median(values: Sequence[float]) -> float | None:
     return statistics.median(values) if values else None
+
+
+def _steps_to_solve(runs: Sequence[SolveRun]) -> list[int]:
+    """The steps to solve of the solved runs."""
+    return [r["steps_to_solve"] for r in runs if r["steps_to_solve"] is not None]
 
 
 def linear_benchmark(seeds: int = 10) -> dict[str, Any]:
@@ -55,6 +74,7 @@ def linear_benchmark(seeds: int = 10) -> dict[str, Any]:
         progress = list(search)[-1]
         wall = time.perf_counter() - t0
         ckpt = search.best_checkpoint()
+        assert ckpt is not None, "a finished search has evaluated its weights"
         policy = LinearPolicy(ckpt.tensors["weights"], float(ckpt.tensors["bias"][0]))
         check = evaluate_batch(policy.act_batch, 100, seed=10_000 + seed)
         runs.append(
@@ -81,7 +101,7 @@ def dqn_benchmark(seeds: int = 10, budget: int = DQN_BUDGET) -> dict[str, Any]:
     """Train the DQN on ``seeds`` seeds with a ``budget``-step limit; time to solve and steps."""
     from cartpole_game.training.dqn import DQNConfig, DQNTrainer
 
-    runs = []
+    runs: list[DQNRun] = []
     for seed in range(seeds):
         trainer = DQNTrainer(DQNConfig(total_steps=budget), seed=seed)
         t0 = time.perf_counter()
@@ -106,9 +126,9 @@ def dqn_benchmark(seeds: int = 10, budget: int = DQN_BUDGET) -> dict[str, Any]:
         "runs": runs,
         "solved": len(solved),
         "median_seconds": median_seconds,
-        "median_steps": _median([r["steps_to_solve"] for r in solved]),
+        "median_steps": _median(_steps_to_solve(solved)),
         "max_seconds": max((r["seconds"] for r in solved), default=None),
-        "max_steps": max((r["steps_to_solve"] for r in solved), default=None),
+        "max_steps": max(_steps_to_solve(solved), default=None),
         "target_met": len(solved) == seeds and median_seconds is not None and median_seconds <= 15,
     }
 
@@ -156,7 +176,7 @@ def sb3_reference(
                 return False
             return True
 
-    runs = []
+    runs: list[SolveRun] = []
     for seed in range(seeds):
         env = gym.make("CartPole-v1")
         eval_env = Monitor(gym.make("CartPole-v1"))
@@ -181,7 +201,7 @@ def sb3_reference(
         "runs": runs,
         "solved": sum(r["solved"] for r in runs),
         "median_seconds": _median(times),
-        "median_steps": _median([r["steps_to_solve"] for r in runs if r["solved"]]),
+        "median_steps": _median(_steps_to_solve(runs)),
         "torch_threads": torch.get_num_threads(),
     }
 

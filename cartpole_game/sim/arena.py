@@ -92,7 +92,7 @@ class Arena:
         self.log = EpisodeLog(seed=seed, drivers=[(0, self.controller.name)])
         self.steps_by_driver = {}
         self.observation, _ = self.env.reset(seed=seed)
-        self.state = self.env.state.copy()
+        self.state = self._env_state()
         self.previous_state = self.state.copy()
         self.score = 0
         self.end_reason = None
@@ -112,7 +112,7 @@ class Arena:
         if self.done or not delta_theta_dot:
             return
         self.env.apply_impulse(delta_theta_dot)
-        self.state = self.env.state.copy()
+        self.state = self._env_state()
         with np.errstate(over="ignore"):  # an absurd poke overflows float32; the step then ends it
             self.observation = self.state.astype(np.float32)
         self.log.pokes.append((len(self.log.actions), float(delta_theta_dot)))
@@ -130,7 +130,7 @@ class Arena:
         self.env.external_force = external_force
         self.previous_state = self.state
         self.observation, reward, terminated, _, info = self.env.step(action)
-        self.state = self.env.state.copy()
+        self.state = self._env_state()
         self.score += int(reward)
         self.last_action = action
         self.log.actions.append(action)
@@ -141,6 +141,11 @@ class Arena:
         elif self.score >= self.params.max_episode_steps:
             self.end_reason = EndReason.MAX_STEPS
         return StepRecord(action, self.env.last_force, self.end_reason)
+
+    def _env_state(self) -> np.ndarray:
+        """A copy of the environment's float64 state (set from the first reset on)."""
+        assert self.env.state is not None, "the environment is reset in __init__"
+        return self.env.state.copy()
 
     def _why_terminated(self, info: dict) -> EndReason:
         if info.get("diverged"):

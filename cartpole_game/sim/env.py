@@ -8,7 +8,7 @@ same observations, rewards and flags. With ``allow_no_push=True`` the action spa
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
@@ -21,10 +21,12 @@ from cartpole_game.sim.actions import action_to_force
 ENV_ID = "cartpole_game/CartPole-v1"
 
 
-class CartPoleEnv(gym.Env[np.ndarray, int]):
+class CartPoleEnv(gym.Env[np.ndarray, int | np.int64]):
     """CartPole-v1 on top of :mod:`cartpole_game.sim.physics`."""
 
-    metadata: ClassVar[dict[str, Any]] = {"render_modes": [], "render_fps": 50}
+    # gymnasium declares ``metadata`` on ``Env`` as an attribute (not a ClassVar) and gym.make
+    # reads it from the class, so it is a class-level default of that attribute.
+    metadata: dict[str, Any] = {"render_modes": [], "render_fps": 50}  # noqa: RUF012
 
     def __init__(
         self,
@@ -45,7 +47,7 @@ class CartPoleEnv(gym.Env[np.ndarray, int]):
         self.external_force = 0.0
         self.steps_beyond_terminated: int | None = None
 
-    def step(self, action: int) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
+    def step(self, action: int | np.int64) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
         assert self.action_space.contains(action), f"{action!r} ({type(action)}) invalid"
         assert self.state is not None, "Call reset before using step method."
         force = action_to_force(int(action), self.params)

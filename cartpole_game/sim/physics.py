@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 
@@ -52,9 +52,16 @@ class State(NamedTuple):
     theta_dot: float
 
 
-def step(state: State, force: float, params: CartPoleParams = CARTPOLE_V1) -> State:
-    """Advance one Euler step of ``params.tau`` seconds under ``force`` newtons (+ pushes right)."""
-    x, x_dot, theta, theta_dot = state
+# A state as a :class:`State` or as a numpy array of its four components.
+StateLike = State | np.ndarray
+# One number, or (for the batch step) one number per state.
+_Num = TypeVar("_Num", float, np.ndarray)
+
+
+def _euler(
+    x: _Num, x_dot: _Num, theta: _Num, theta_dot: _Num, force: _Num, params: CartPoleParams
+) -> tuple[_Num, _Num, _Num, _Num]:
+    """The Euler step on scalars or, elementwise, on arrays (gymnasium's operations and order)."""
     costheta = np.cos(theta)
     sintheta = np.sin(theta)
     total_mass = params.total_mass
@@ -65,12 +72,18 @@ def step(state: State, force: float, params: CartPoleParams = CARTPOLE_V1) -> St
     )
     xacc = temp - polemass_length * thetaacc * costheta / total_mass
     tau = params.tau
-    return State(
+    return (
         x + tau * x_dot,
         x_dot + tau * xacc,
         theta + tau * theta_dot,
         theta_dot + tau * thetaacc,
     )
+
+
+def step(state: StateLike, force: float, params: CartPoleParams = CARTPOLE_V1) -> State:
+    """Advance one Euler step of ``params.tau`` seconds under ``force`` newtons (+ pushes right)."""
+    x, x_dot, theta, theta_dot = state
+    return State(*_euler(x, x_dot, theta, theta_dot, force, params))
 
 
 def cart_out_of_bounds(x: float, params: CartPoleParams = CARTPOLE_V1) -> bool:
@@ -81,7 +94,7 @@ def pole_fallen(theta: float, params: CartPoleParams = CARTPOLE_V1) -> bool:
     return bool(theta < -params.theta_threshold or theta > params.theta_threshold)
 
 
-def is_terminal(state: State, params: CartPoleParams = CARTPOLE_V1) -> bool:
+def is_terminal(state: StateLike, params: CartPoleParams = CARTPOLE_V1) -> bool:
     """CartPole-v1's termination test: the cart left the track or the pole passed ±12°."""
     return cart_out_of_bounds(state[0], params) or pole_fallen(state[2], params)
 
@@ -114,5 +127,5 @@ def step_batch(
     states: np.ndarray, forces: np.ndarray, params: CartPoleParams = CARTPOLE_V1
 ) -> np.ndarray:
     """``step`` for an ``(n, 4)`` float64 array of states and ``(n,)`` forces; returns a new array."""
-    nxt = step(State(states[:, 0], states[:, 1], states[:, 2], states[:, 3]), forces, params)
+    nxt = _euler(states[:, 0], states[:, 1], states[:, 2], states[:, 3], forces, params)
     return np.stack(nxt, axis=1)

@@ -226,7 +226,7 @@ class ReplayDriver:
         self.replay = replay
         self.controller = ReplayController(replay.actions)
         self.arena = Arena(self.controller, seed=replay.seed)
-        self._pokes = {}
+        self._pokes: dict[int, list[float]] = {}
         for step, delta in replay.pokes:
             self._pokes.setdefault(step, []).append(delta)
         self._wind = dict(replay.wind)

@@ -6,7 +6,7 @@ step and its gradient updates, or one generation of the search) and yields a
 iterator; a UI can pause simply by not calling ``next()``. When the trainer stops (solved, or out
 of budget) iteration ends; ``best_checkpoint()`` then gives the best evaluated weights.
 
-Nothing here imports pygame; only ``training.dqn`` imports torch.
+Nothing here imports pygame; only ``training.dqn`` and its ``training.q_network`` import torch.
 """
 
 from __future__ import annotations
@@ -71,6 +71,9 @@ class Trainer(Protocol):
     """What the train command and the live view need from a trainer."""
 
     algo: str
+    steps: int  # environment steps so far
+    elapsed: float  # seconds spent training
+    best_eval: EvalPoint | None  # the best evaluation so far
 
     def __iter__(self) -> Iterator[TrainProgress]: ...
 

@@ -31,16 +31,11 @@ import torch
 import torch.nn.functional as F
 
 from cartpole_game.agents.checkpoint import Checkpoint
-from cartpole_game.agents.dqn import (
-    TRAIN_STEPS,
-    DQNPolicy,
-    build_q_network,
-    mlp_architecture,
-    network_tensors,
-)
+from cartpole_game.agents.dqn import TRAIN_STEPS, DQNPolicy, mlp_architecture
 from cartpole_game.sim.physics import SOLVED_MEAN
 from cartpole_game.training import EvalPoint, TrainProgress
 from cartpole_game.training.evaluate import HARD_STARTS, evaluate_batch
+from cartpole_game.training.q_network import build_q_network, network_tensors
 from cartpole_game.training.vector_env import VectorCartPole, VectorStep
 
 if TYPE_CHECKING:
@@ -187,8 +182,8 @@ class DQNTrainer:
         self.q = build_q_network(self.sizes, cfg.input_scale)
         self.target = build_q_network(self.sizes, cfg.input_scale)
         self.target.load_state_dict(self.q.state_dict())
-        self.params = list(self.q.parameters())
-        self.target_params = list(self.target.parameters())
+        self.params: list[torch.Tensor] = list(self.q.parameters())
+        self.target_params: list[torch.Tensor] = list(self.target.parameters())
         # The fused CPU Adam is one kernel instead of dozens of small ops: ~2x faster updates.
         self.optimizer = torch.optim.Adam(self.params, lr=cfg.learning_rate, fused=True)
         self.buffer = ReplayBuffer(cfg.buffer_size)
@@ -200,7 +195,7 @@ class DQNTrainer:
         self.n_updates = 0
         self.episodes = 0
         self.elapsed = 0.0
-        self.recent = deque(maxlen=cfg.eval_trigger_window)
+        self.recent: deque[float] = deque(maxlen=cfg.eval_trigger_window)
         self.last_eval_steps = 0
         self.n_evals = 0
         self.best_eval: EvalPoint | None = None
@@ -324,6 +319,7 @@ class DQNTrainer:
         elif point.mean == self.best_eval.mean:
             # A tie (typically two perfect 500s): keep the weights that also recover from
             # harder starts, as a pole pushed by a player needs.
+            assert self.best_tensors is not None  # kept together with best_eval
             if self.best_hard is None:
                 self.best_hard = self._hard_starts_mean(DQNPolicy(self.best_tensors))
             hard = self._hard_starts_mean(policy)

@@ -18,12 +18,19 @@ import multiprocessing as mp
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from cartpole_game.agents.checkpoint import Checkpoint
 from cartpole_game.training.trainers import TrainerSpec, trainer_ref
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.sharedctypes import Synchronized
+    from multiprocessing.synchronize import Event
+
+    from cartpole_game.training import Trainer, TrainProgress
 
 # Pace: trainer iterations per simulated 0.02 s step. None: as fast as it goes (turbo).
 PACES: tuple[tuple[str, int | None], ...] = (
@@ -205,8 +212,22 @@ class TrainingSession:
         self.last_message = text
 
 
+class _Send(Protocol):
+    """The worker's way to message the window: ``send("note", text=...)``."""
+
+    def __call__(self, kind: str, **payload: Any) -> None: ...
+
+
 def _worker_main(
-    spec, conn, paused, stop, save, pace, keep_going, checkpoint_path, command
+    spec: TrainerSpec,
+    conn: Connection,
+    paused: Event,
+    stop: Event,
+    save: Event,
+    pace: Synchronized[int],
+    keep_going: Synchronized[int],  # a byte: nonzero keeps training after solving
+    checkpoint_path: Path,
+    command: str,
 ) -> None:
     """The worker process: build the trainer, train, report, save. Runs no pygame."""
     parent = mp.parent_process()
@@ -215,7 +236,7 @@ def _worker_main(
         with contextlib.suppress(OSError, BrokenPipeError):
             conn.send({"kind": kind, **payload})
 
-    trainer = None
+    trainer: Trainer | None = None
     iteration_seconds = trainer_ref(spec.algo).iteration_seconds
     try:
         # The worker decides when a solved run stops (the view can change its mind).
@@ -289,7 +310,7 @@ def _worker_main(
             conn.close()
 
 
-def _figures(trainer: Any, progress: Any, wall: float) -> dict[str, Any]:
+def _figures(trainer: Trainer, progress: TrainProgress, wall: float) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "steps": progress.steps,
         "episodes": progress.episodes,
@@ -312,7 +333,7 @@ def _figures(trainer: Any, progress: Any, wall: float) -> dict[str, Any]:
     return figures
 
 
-def _save(trainer: Any, path: Path, command: str, send, reason: str) -> None:
+def _save(trainer: Trainer, path: Path, command: str, send: _Send, reason: str) -> None:
     from cartpole_game.agents.checkpoint import save_checkpoint
 
     try:

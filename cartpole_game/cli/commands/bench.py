@@ -16,11 +16,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cartpole_game.core.atomic import atomic_write_text
 from cartpole_game.core.errors import UsageError
 from cartpole_game.game.modes import MODES
+
+if TYPE_CHECKING:
+    import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = ("frames", "startup", "gym-render", "linear", "dqn", "sb3", "throughput", "live")
@@ -83,7 +86,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def wiggle_player(state) -> int:
+def wiggle_player(state: np.ndarray) -> int:
     """A scripted 'human' for the frame benchmark: pushes against the pole's lean."""
     import pygame
 
@@ -220,6 +223,7 @@ def measure_live_solve(seed: int, data_dir: Path) -> dict[str, Any]:
     """The same training inside the live view (turbo), the window drawn at 60 FPS meanwhile."""
     from cartpole_game.game.app import App
     from cartpole_game.game.config import RunConfig, TrainConfig
+    from cartpole_game.game.scenes.train_view import TrainViewScene
 
     config = RunConfig(
         mode="train",
@@ -232,6 +236,7 @@ def measure_live_solve(seed: int, data_dir: Path) -> dict[str, Any]:
     frame_gaps: list[float] = []
     try:
         scene = app.ctx.stack.top
+        assert isinstance(scene, TrainViewScene), "the train mode opens on the training view"
         while not scene.view.started:
             app.frame()
         last = time.perf_counter()

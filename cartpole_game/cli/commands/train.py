@@ -20,12 +20,17 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cartpole_game.agents.registry import trainable_kinds
 from cartpole_game.cli.main import program_name
 from cartpole_game.core.errors import UsageError
 from cartpole_game.game.arguments import whole_number
 from cartpole_game.training.trainers import TrainerSpec, trainer_ref
+
+if TYPE_CHECKING:
+    from cartpole_game.agents.checkpoint import Checkpoint
+    from cartpole_game.training import TrainProgress
 
 PACE_NAMES = ("real-time", "4x", "16x", "turbo")  # the order of cartpole_game.training.live.PACES
 RUNS_DIR = Path("runs")
@@ -126,7 +131,7 @@ def _sigterm_as_interrupt(received: list[int]) -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def save_with_fallback(path: Path, checkpoint) -> tuple[Path, str | None]:
+def save_with_fallback(path: Path, checkpoint: Checkpoint) -> tuple[Path, str | None]:
     """Save atomically to ``path``; if that fails, to a temp folder. Returns (where, error)."""
     from cartpole_game.agents.checkpoint import save_checkpoint
 
@@ -141,7 +146,9 @@ def save_with_fallback(path: Path, checkpoint) -> tuple[Path, str | None]:
         return Path(), f"{error}; nor to {fallback}: {e.strerror or e}"
 
 
-def _write_curve(out: Path, returns: list, evals: list, title: str) -> tuple[Path, Path]:
+def _write_curve(
+    out: Path, returns: list[tuple[int, float]], evals: list[tuple[int, float]], title: str
+) -> tuple[Path, Path]:
     from cartpole_game.core.atomic import atomic_write_text
     from cartpole_game.game.render.chart import LearningCurve, render_learning_curve_png
 
@@ -230,6 +237,8 @@ def run(args: argparse.Namespace) -> int:
         point = trainer.evaluate_current()
         evals.append((point.steps, point.mean))
     checkpoint = trainer.best_checkpoint(command=_command_line())
+    best = trainer.best_eval
+    assert checkpoint is not None and best is not None, "evaluated above if not before"
     where, error = save_with_fallback(out, checkpoint)
     curve_path = plot_path = None
     if error is None:
@@ -243,7 +252,6 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
 
-    best = trainer.best_eval
     solved = progress is not None and progress.solved
     summary = {
         "algo": args.algo,
@@ -288,7 +296,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _postfix(progress, recent: deque, evals: list) -> str:
+def _postfix(progress: TrainProgress, recent: deque[float], evals: list[tuple[int, float]]) -> str:
     parts = []  # tqdm itself shows steps/s
     if recent:
         parts.append(f"return {sum(recent) / len(recent):.0f}")

@@ -32,20 +32,22 @@ def run_headless_match(config: RunConfig, as_json: bool = False) -> int:
             flush=True,
         )
     results = match.results
+    wins = {
+        "left": match.wins("left"),
+        "right": match.wins("right"),
+        "draw": sum(1 for r in results if r.winner == "draw"),
+    }
+    mean = {
+        "left": fmean(r.left_score for r in results),
+        "right": fmean(r.right_score for r in results),
+    }
     summary = {
         "left": config.left,
         "right": config.right,
         "seed": seed,
         "episodes": len(results),
-        "wins": {
-            "left": match.wins("left"),
-            "right": match.wins("right"),
-            "draw": sum(1 for r in results if r.winner == "draw"),
-        },
-        "mean": {
-            "left": fmean(r.left_score for r in results),
-            "right": fmean(r.right_score for r in results),
-        },
+        "wins": wins,
+        "mean": mean,
         "rounds": [
             {
                 "round": r.round,
@@ -58,9 +60,8 @@ def run_headless_match(config: RunConfig, as_json: bool = False) -> int:
         ],
     }
     print(
-        f"tally: {left.name} {summary['wins']['left']} – {summary['wins']['right']} {right.name}"
-        f" ({summary['wins']['draw']} drawn); mean {summary['mean']['left']:.1f} vs "
-        f"{summary['mean']['right']:.1f}"
+        f"tally: {left.name} {wins['left']} – {wins['right']} {right.name}"
+        f" ({wins['draw']} drawn); mean {mean['left']:.1f} vs {mean['right']:.1f}"
     )
     if as_json:
         print(json.dumps(summary))
