@@ -96,7 +96,7 @@ def test_unwritable_out_is_one_line_exit_2(tmp_path):
 
 
 def test_failed_save_keeps_the_weights_elsewhere(tmp_path, monkeypatch):
-    import cartpole_game.agents.checkpoint as checkpoint_module
+    import cartpole_game.cli.commands.train as checkpoint_module  # it saves through this name
     from cartpole_game.cli.commands.train import save_with_fallback
     from cartpole_game.training.linear_search import LinearSearch
 

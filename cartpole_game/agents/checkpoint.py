@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from safetensors.numpy import load, save
 
 from cartpole_game.agents.registry import AGENT_KINDS
 from cartpole_game.core.atomic import atomic_write_bytes
@@ -66,8 +67,6 @@ def save_checkpoint(path: str | os.PathLike[str], checkpoint: Checkpoint) -> Pat
 
     Raises ``OSError`` if the file cannot be written; the caller decides how to tell the user.
     """
-    from safetensors.numpy import save
-
     path = Path(path)
     meta = {
         "format_version": FORMAT_VERSION,
@@ -123,8 +122,6 @@ def _read_header(path: Path, data: bytes) -> tuple[dict[str, Any], dict[str, Any
 
 def load_checkpoint(path: str | os.PathLike[str], kind: str | None = None) -> Checkpoint:
     """Read and validate a checkpoint; if ``kind`` is given, the file must be of that kind."""
-    from safetensors.numpy import load
-
     path = Path(path)
     try:
         data = path.read_bytes()

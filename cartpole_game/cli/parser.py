@@ -10,7 +10,9 @@ import importlib
 import importlib.util
 from pathlib import Path
 
+from cartpole_game.cli.commands.versus_table import run_headless_match
 from cartpole_game.core.errors import UsageError
+from cartpole_game.game.app import run_game
 from cartpole_game.game.arguments import (
     check_writable_file,
     positive_int,
@@ -129,9 +131,7 @@ def run_command(argv: list[str], prog: str) -> int:
     undrawn = config.frames is None and config.screenshot is None
     if config.mode == "versus" and config.headless and agents_only and undrawn:
         # Agent against agent with nothing to draw: run the match at full speed.
-        from cartpole_game.cli.commands.versus_table import run_headless_match
 
         return run_headless_match(config, as_json=args.json)
-    from cartpole_game.game.app import run_game
 
     return run_game(config, report_first_frame=args.report_first_frame)

@@ -18,9 +18,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+import gymnasium as gym
 import numpy as np
+import pygame
 
+from cartpole_game.game.app import App
+from cartpole_game.game.config import RunConfig, TrainConfig
 from cartpole_game.game.modes import MODES
+from cartpole_game.game.scenes.train_view import TrainViewScene
+from cartpole_game.training.trainers import TrainerSpec
 
 # label: run-config fields, as the mode registry gives them; a human is the scripted player below.
 FRAME_MODES = {label: fields for spec in MODES.values() for label, fields in spec.bench.items()}
@@ -34,8 +40,6 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def wiggle_player(state: np.ndarray) -> int:
     """A scripted 'human' for the frame benchmark: pushes against the pole's lean."""
-    import pygame
-
     return pygame.K_RIGHT if state[2] + 0.3 * state[3] > 0 else pygame.K_LEFT
 
 
@@ -45,10 +49,6 @@ FRAME_MODES = {label: fields for spec in MODES.values() for label, fields in spe
 
 def measure_mode_frames(label: str, frames: int, data_dir: Path) -> dict[str, Any]:
     """Median and p99 CPU time per frame in one mode; a human's keys are held as a player would."""
-    import pygame
-
-    from cartpole_game.game.app import App
-    from cartpole_game.game.config import RunConfig
 
     config = RunConfig(headless=True, seed=0, data_dir=data_dir, **FRAME_MODES[label])
     app = App(config, record_frame_times=True)
@@ -113,8 +113,6 @@ def measure_startup(runs: int) -> dict[str, Any]:
 
 def measure_gym_render(frames: int) -> dict[str, Any]:
     """For reference: gymnasium's own CartPole rgb_array render plus one step, 600×400."""
-    import gymnasium as gym
-
     env = gym.make("CartPole-v1", render_mode="rgb_array")
     env.reset(seed=0)
     times = []
@@ -131,8 +129,6 @@ def measure_gym_render(frames: int) -> dict[str, Any]:
 
 def measure_headless_solve(seed: int) -> dict[str, Any]:
     """Wall-clock and steps to solve, training headless with no UI: the live view's baseline."""
-    from cartpole_game.training.trainers import TrainerSpec
-
     trainer = TrainerSpec("dqn", seed=seed).build()
     start = time.monotonic()
     solved_at = None
@@ -167,10 +163,6 @@ def headless_solve_in_fresh_process(seed: int) -> dict[str, Any]:
 
 def measure_live_solve(seed: int, data_dir: Path) -> dict[str, Any]:
     """The same training inside the live view (turbo), the window drawn at 60 FPS meanwhile."""
-    from cartpole_game.game.app import App
-    from cartpole_game.game.config import RunConfig, TrainConfig
-    from cartpole_game.game.scenes.train_view import TrainViewScene
-
     config = RunConfig(
         mode="train",
         headless=True,

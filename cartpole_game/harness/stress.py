@@ -16,11 +16,14 @@ from pathlib import Path
 
 import pygame
 
+from cartpole_game.agents import load_agent
 from cartpole_game.game.app import App
 from cartpole_game.game.config import RunConfig
 from cartpole_game.game.highscores import HighScores
 from cartpole_game.game.modes import MODES
 from cartpole_game.sim.arena import Arena, EndReason
+from cartpole_game.sim.replay import load_replay
+from cartpole_game.sim.versus import VersusMatch
 
 FUZZ_MODES = tuple(name for name, spec in MODES.items() if spec.fuzz)
 KEYS = (
@@ -161,7 +164,6 @@ def fuzz_events(
     scores = HighScores.load(data_dir / "highscores.json")
     if scores.warnings:
         report.problems.append(f"high-score file invalid after fuzzing: {scores.warnings}")
-    from cartpole_game.sim.replay import load_replay
 
     for path in (data_dir / "replays").glob("*.json"):
         try:
@@ -203,9 +205,6 @@ def soak(
     poke_every: int = 97,
 ) -> SoakReport:
     """Agent against agent at full speed, with wind and pokes; RSS measured after warm-up and at the end."""
-    from cartpole_game.agents import load_agent
-    from cartpole_game.sim.versus import VersusMatch
-
     warmup = warmup if warmup is not None else max(1, episodes // 10)
     match = VersusMatch(load_agent(left), load_agent(right), seed=seed, rounds=episodes)
     if wind:

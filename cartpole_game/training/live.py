@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from cartpole_game.agents.checkpoint import Checkpoint
+from cartpole_game.agents.checkpoint import Checkpoint, save_checkpoint
 from cartpole_game.training.trainers import TrainerSpec, trainer_ref
 
 if TYPE_CHECKING:
@@ -334,7 +334,6 @@ def _figures(trainer: Trainer, progress: TrainProgress, wall: float) -> dict[str
 
 
 def _save(trainer: Trainer, path: Path, command: str, send: _Send, reason: str) -> None:
-    from cartpole_game.agents.checkpoint import save_checkpoint
 
     try:
         checkpoint = trainer.best_checkpoint(command)

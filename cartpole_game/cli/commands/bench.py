@@ -10,12 +10,14 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from cartpole_game.core.atomic import atomic_write_text
 from cartpole_game.core.errors import UsageError
+from cartpole_game.harness import bench_agents, bench_game
 
 SECTIONS = ("frames", "startup", "gym-render", "linear", "dqn", "sb3", "throughput", "live")
 
@@ -80,9 +82,6 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.frames < 100:
         raise UsageError(f"--frames must be at least 100, got {args.frames}")
-    import tempfile
-
-    from cartpole_game.harness import bench_agents, bench_game
 
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}

@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from cartpole_game.agents import describe_source, load_agent
 from cartpole_game.game.arguments import whole_number
+from cartpole_game.training.evaluate import evaluate_controller
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,8 +31,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cartpole_game.agents import describe_source, load_agent
-    from cartpole_game.training.evaluate import evaluate_controller
 
     agent = load_agent(args.agent)
     result = evaluate_controller(agent, episodes=args.episodes, seed=args.seed)

@@ -22,10 +22,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cartpole_game.agents.checkpoint import save_checkpoint
 from cartpole_game.agents.registry import trainable_kinds
 from cartpole_game.cli.main import program_name
+from cartpole_game.core.atomic import atomic_write_text
 from cartpole_game.core.errors import UsageError
-from cartpole_game.game.arguments import whole_number
+from cartpole_game.game.app import run_game
+from cartpole_game.game.arguments import check_writable_file, whole_number
+from cartpole_game.game.config import RunConfig, TrainConfig
+from cartpole_game.game.render.chart import LearningCurve, render_learning_curve_png
 from cartpole_game.training.trainers import TrainerSpec, trainer_ref
 
 if TYPE_CHECKING:
@@ -133,8 +138,6 @@ def _sigterm_as_interrupt(received: list[int]) -> Iterator[None]:
 
 def save_with_fallback(path: Path, checkpoint: Checkpoint) -> tuple[Path, str | None]:
     """Save atomically to ``path``; if that fails, to a temp folder. Returns (where, error)."""
-    from cartpole_game.agents.checkpoint import save_checkpoint
-
     try:
         return save_checkpoint(path, checkpoint), None
     except OSError as e:
@@ -149,8 +152,6 @@ def save_with_fallback(path: Path, checkpoint: Checkpoint) -> tuple[Path, str | 
 def _write_curve(
     out: Path, returns: list[tuple[int, float]], evals: list[tuple[int, float]], title: str
 ) -> tuple[Path, Path]:
-    from cartpole_game.core.atomic import atomic_write_text
-    from cartpole_game.game.render.chart import LearningCurve, render_learning_curve_png
 
     curve_path = out.with_name(out.stem + ".curve.jsonl")
     plot_path = out.with_name(out.stem + ".curve.png")
@@ -163,10 +164,6 @@ def _write_curve(
 
 def run_view(args: argparse.Namespace) -> int:
     """The live training view: the game window, with the trainer in a worker thread."""
-    from cartpole_game.game.app import run_game
-    from cartpole_game.game.arguments import check_writable_file
-    from cartpole_game.game.config import RunConfig, TrainConfig
-
     if args.out is not None:
         _check_out_path(args.out)
     if args.screenshot is not None:
