@@ -10,10 +10,10 @@ import pytest
 
 from cartpole_game.game.app import App
 from cartpole_game.game.config import RunConfig
+from cartpole_game.game.input.tables import PLAY
 from cartpole_game.game.render.arena_view import ArenaRenderer
 from cartpole_game.game.render.theme import Palette, Theme
 from cartpole_game.game.render.transform import WorldView, world_to_screen
-from cartpole_game.game.scenes.keys import PLAY_HELP
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay
 from tests.helpers import centroid_x, color_mask, surface_pixels
 
@@ -124,7 +124,9 @@ def test_overlays_dim_the_scene_and_draw_their_text(tmp_path: Path, overlay: str
         app.frame()
         before = surface_pixels(app.screen).astype(int)
         ctx = app.ctx
-        ctx.stack.push(PauseOverlay(ctx) if overlay == "pause" else HelpOverlay(ctx, PLAY_HELP))
+        ctx.stack.push(
+            PauseOverlay(ctx) if overlay == "pause" else HelpOverlay(ctx, PLAY.help_rows())
+        )
         app.frame()
         after = surface_pixels(app.screen).astype(int)
         # Dimmed: the rail and the cart are darker than before.

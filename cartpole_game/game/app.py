@@ -11,10 +11,13 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 
 from cartpole_game.agents import load_agent
 from cartpole_game.core.errors import UserFacingError
 from cartpole_game.game.config import RunConfig
+from cartpole_game.game.input.bindings import dispatch
+from cartpole_game.game.input.tables import GLOBAL
 from cartpole_game.game.loop import Clock, FixedStepAccumulator, RealClock, VirtualClock
 from cartpole_game.game.modes import MODES
 from cartpole_game.game.recording import GifRecorder, safe_name, take_screenshot
@@ -72,7 +75,8 @@ class App:
         if self.ctx.sounds.problem and not config.headless:
             self.ctx.notify(self.ctx.sounds.problem.capitalize(), 5.0)
         self.recorder = GifRecorder()
-        self.global_keys = frozenset({pygame.K_F12, pygame.K_m, pygame.K_v})
+        self.global_bindings = GLOBAL
+        self._global_handlers = self.global_handlers()  # every event is looked up: build once
         self.mouse_events = frozenset(
             {pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION}
         )
@@ -108,9 +112,7 @@ class App:
                 )
             if event.type == pygame.QUIT:
                 self.ctx.quit_requested = True
-            elif event.type == pygame.KEYDOWN and event.key in self.global_keys:
-                self.global_key(event.key)
-            else:
+            elif not dispatch(self.global_bindings, event, self._global_handlers):
                 self.ctx.stack.handle_event(event)
         if self.ctx.quit_requested:
             return
@@ -154,27 +156,36 @@ class App:
         scaled = self.pygame.transform.smoothscale(self.screen, (box.width, box.height))
         self.window.blit(scaled, (box.left, box.top))
 
-    # -- keys that work everywhere: F12 screenshot, V record a GIF, M mute ----------------------
-    def global_key(self, key: int) -> None:
-        pygame = self.pygame
+    # -- keys that work everywhere (the GLOBAL table): F12 screenshot, M mute, V record a GIF ----
+    def global_handlers(self) -> dict[str, Callable[[], None]]:
+        """Key presses only: a global key's release goes on to the scene, which ignores it."""
+        return {
+            "screenshot": self.save_screenshot_now,
+            "mute": self.toggle_mute,
+            "record_gif": self.toggle_recording,
+        }
+
+    def save_screenshot_now(self) -> None:
         ctx = self.ctx
-        if key == pygame.K_F12:
-            try:
-                path = take_screenshot(self.screen, ctx.data_dir / "screenshots", self.config.mode)
-                ctx.notify(f"Screenshot saved: {path}", 4.0)
-            except (OSError, pygame.error) as exc:
-                ctx.notify(f"Warning: could not save the screenshot: {exc}", 6.0)
-        elif key == pygame.K_m:
-            ctx.notify("Sound muted" if ctx.sounds.toggle_mute() else "Sound on")
-        elif key == pygame.K_v:
-            if self.recorder.active:
-                self._finish_recording()
-            elif hasattr(ctx.stack.top, "recording_label"):
-                self.recorder.start()
-                self._recording_since = ctx.episodes_finished
-                ctx.notify("Recording this episode to a GIF — V stops")
-            else:
-                ctx.notify("Nothing to record here")
+        try:
+            path = take_screenshot(self.screen, ctx.data_dir / "screenshots", self.config.mode)
+            ctx.notify(f"Screenshot saved: {path}", 4.0)
+        except (OSError, self.pygame.error) as exc:
+            ctx.notify(f"Warning: could not save the screenshot: {exc}", 6.0)
+
+    def toggle_mute(self) -> None:
+        self.ctx.notify("Sound muted" if self.ctx.sounds.toggle_mute() else "Sound on")
+
+    def toggle_recording(self) -> None:
+        ctx = self.ctx
+        if self.recorder.active:
+            self._finish_recording()
+        elif hasattr(ctx.stack.top, "recording_label"):
+            self.recorder.start()
+            self._recording_since = ctx.episodes_finished
+            ctx.notify("Recording this episode to a GIF — V stops")
+        else:
+            ctx.notify("Nothing to record here")
 
     def _record_frame(self) -> None:
         recorder = self.recorder

@@ -13,12 +13,13 @@ from collections.abc import Callable
 import numpy as np
 import pygame
 
+from cartpole_game.game.input.bindings import dispatch
+from cartpole_game.game.input.tables import PLAY
 from cartpole_game.game.render.arena_view import draw_arrow
 from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
 from cartpole_game.game.render.hud import HudInfo
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.render.transform import WorldView, pole_tip, world_to_screen
-from cartpole_game.game.scenes import keys
 from cartpole_game.game.scenes.base import Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
 from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
@@ -59,7 +60,7 @@ class ArenaScene(Scene):
     """A single arena. ``human`` may be None (watch); ``agent`` may be None (play)."""
 
     mode_name = "play"
-    help_rows = keys.PLAY_HELP
+    bindings = PLAY
 
     def __init__(
         self,
@@ -99,14 +100,31 @@ class ArenaScene(Scene):
         return f"{self.arena.controller.name.upper()} DRIVES"
 
     # -- input --------------------------------------------------------------------------------
+    def press_handlers(self) -> dict[str, Callable[[], None]]:
+        """What each command of the table does when its key goes down (subclasses add theirs)."""
+        return {
+            "push_left": lambda: self.push(PUSH_LEFT),
+            "push_right": lambda: self.push(PUSH_RIGHT),
+            "pause": self.pause,
+            "restart": self.restart,
+            "faster": lambda: self.ctx.change_time_scale(+1),
+            "slower": lambda: self.ctx.change_time_scale(-1),
+            "help": self.show_help,
+            "poke": lambda: self.poke(self.disturbances.random_poke()),
+            "wind": self.toggle_wind,
+            "hint": self.toggle_hint,
+            "back": self.ctx.go_back,
+        }
+
+    def release_handlers(self) -> dict[str, Callable[[], None]]:
+        return {
+            "push_left": lambda: self.release(PUSH_LEFT),
+            "push_right": lambda: self.release(PUSH_RIGHT),
+        }
+
     def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.KEYDOWN:
-            self.key_down(event.key)
-        elif event.type == pygame.KEYUP and self.human is not None:
-            if event.key in keys.PUSH_LEFT_KEYS:
-                self.human.release(PUSH_LEFT)
-            elif event.key in keys.PUSH_RIGHT_KEYS:
-                self.human.release(PUSH_RIGHT)
+        if event.type in (pygame.KEYDOWN, pygame.KEYUP):
+            dispatch(self.bindings, event, self.press_handlers(), self.release_handlers())
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             if self._on_pole(event.pos):
                 self.drag_start = self.drag_now = event.pos
@@ -124,38 +142,36 @@ class ArenaScene(Scene):
                 self.human.release_all()
             self.drag_start = self.drag_now = None
             if self.had_focus and not self.arena.done and not self.ctx.config.headless:
-                self.ctx.stack.push(PauseOverlay(self.ctx, self.human))
+                self.pause()
 
-    def key_down(self, key: int) -> None:
-        if self.human is not None and key in keys.PUSH_LEFT_KEYS | keys.PUSH_RIGHT_KEYS:
-            if self.human_driving and not self.arena.done:
-                self.ctx.sounds.play("push")
-            self.human.press(PUSH_LEFT if key in keys.PUSH_LEFT_KEYS else PUSH_RIGHT)
-            if self.human_driving:
-                self.ready_for = 0.0
-        elif key in keys.PAUSE_KEYS:
-            self.ctx.stack.push(PauseOverlay(self.ctx, self.human))
-        elif key in keys.RESTART_KEYS:
-            self.restart()
-        elif key in keys.FASTER_KEYS:
-            self.ctx.change_time_scale(+1)
-        elif key in keys.SLOWER_KEYS:
-            self.ctx.change_time_scale(-1)
-        elif key in keys.HELP_KEYS:
-            if self.human is not None:
-                self.human.release_all()
-            self.ctx.stack.push(HelpOverlay(self.ctx, self.help_rows))
-        elif key in keys.POKE_KEYS:
-            self.poke(self.disturbances.random_poke())
-        elif key in keys.WIND_KEYS:
-            on = self.disturbances.toggle_wind()
-            self.ctx.notify("Wind on" if on else "Wind off")
-        elif key in keys.HINT_KEYS and self.human is not None:
-            self.toggle_hint()
-        elif key in keys.BACK_KEYS:
-            self.ctx.go_back()
+    def push(self, direction: int) -> None:
+        if self.human is None:
+            return
+        if self.human_driving and not self.arena.done:
+            self.ctx.sounds.play("push")
+        self.human.press(direction)
+        if self.human_driving:
+            self.ready_for = 0.0
+
+    def release(self, direction: int) -> None:
+        if self.human is not None:
+            self.human.release(direction)
+
+    def pause(self) -> None:
+        self.ctx.stack.push(PauseOverlay(self.ctx, self.human, self.help_rows()))
+
+    def show_help(self) -> None:
+        if self.human is not None:
+            self.human.release_all()
+        self.ctx.stack.push(HelpOverlay(self.ctx, self.help_rows()))
+
+    def toggle_wind(self) -> None:
+        on = self.disturbances.toggle_wind()
+        self.ctx.notify("Wind on" if on else "Wind off")
 
     def toggle_hint(self) -> None:
+        if self.human is None:  # hints are for a human driver
+            return
         if self.agent is None and self.agent_loader is not None:
             try:
                 self.agent = self.agent_loader()

@@ -17,6 +17,8 @@ import pygame
 from cartpole_game.core.errors import UserFacingError
 from cartpole_game.game.config import RunConfig
 from cartpole_game.game.highscores import HighScores
+from cartpole_game.game.input.bindings import BindingTable, HelpRows
+from cartpole_game.game.input.tables import GLOBAL
 from cartpole_game.game.render.arena_view import ArenaRenderer
 from cartpole_game.game.render.hud import Hud
 from cartpole_game.game.render.theme import Theme
@@ -31,9 +33,16 @@ class Scene:
     """Base class; subclasses override what they need."""
 
     is_overlay = False  # True: the scene below is drawn first and shows through
+    bindings = BindingTable("none")  # what its keys mean; its help is generated from it
 
     def __init__(self, ctx: SceneContext) -> None:
         self.ctx = ctx
+
+    def help_rows(self) -> HelpRows:
+        """The help overlay's rows: this scene's keys, then the keys that work everywhere."""
+        # V records only scenes that can name their GIF, as the app's V key checks.
+        everywhere = GLOBAL if hasattr(self, "recording_label") else GLOBAL.without("record_gif")
+        return self.bindings.help_rows() + everywhere.help_rows()
 
     def handle_event(self, event: pygame.event.Event) -> None:
         pass

@@ -8,21 +8,16 @@ from dataclasses import dataclass
 import numpy as np
 import pygame
 
+from cartpole_game.game.input.bindings import dispatch
+from cartpole_game.game.input.tables import MENU
 from cartpole_game.game.mode_spec import ModeSpec
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.render.transform import WorldView
-from cartpole_game.game.scenes import keys
 from cartpole_game.game.scenes.base import Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, dim, draw_toasts
 from cartpole_game.sim.arena import Arena
 
 BACKDROP_VIEW = WorldView(0, 0, 1280, 720, half_span_m=3.0, ground_frac=0.7)
-MENU_HELP = (
-    ("↑ / ↓  or  mouse", "choose"),
-    ("Enter  or  click", "open"),
-    ("H  or  F1", "this help"),
-    ("Esc", "quit"),
-)
 
 
 class DemoBalancer:
@@ -46,6 +41,8 @@ class MenuItem:
 
 
 class MenuScene(Scene):
+    bindings = MENU
+
     def __init__(self, ctx: SceneContext) -> None:
         super().__init__(ctx)
         # One item per mode that asks for a place in the menu, in the registry's order.
@@ -63,17 +60,15 @@ class MenuScene(Scene):
         self.ctx.quit_requested = True
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.KEYDOWN:
-            if event.key in keys.UP_KEYS:
-                self.selected = (self.selected - 1) % len(self.entries)
-            elif event.key in keys.DOWN_KEYS:
-                self.selected = (self.selected + 1) % len(self.entries)
-            elif event.key in keys.CONFIRM_KEYS:
-                self.entries[self.selected].action()
-            elif event.key in keys.HELP_KEYS:
-                self.ctx.stack.push(HelpOverlay(self.ctx, MENU_HELP))
-            elif event.key in keys.BACK_KEYS:
-                self._quit()
+        if event.type in (pygame.KEYDOWN, pygame.KEYUP):
+            on_press = {
+                "up": lambda: self.move(-1),
+                "down": lambda: self.move(+1),
+                "confirm": lambda: self.entries[self.selected].action(),
+                "help": lambda: self.ctx.stack.push(HelpOverlay(self.ctx, self.help_rows())),
+                "back": self._quit,
+            }
+            dispatch(self.bindings, event, on_press)
         elif event.type == pygame.MOUSEMOTION:
             hit = self._entry_at(event.pos)
             if hit is not None:
@@ -83,6 +78,9 @@ class MenuScene(Scene):
             if hit is not None:
                 self.selected = hit
                 self.entries[hit].action()
+
+    def move(self, step: int) -> None:
+        self.selected = (self.selected + step) % len(self.entries)
 
     def _entry_at(self, pos: tuple[int, int]) -> int | None:
         for i, rect in enumerate(self._rects):
@@ -138,7 +136,7 @@ class MenuScene(Scene):
         blit_text(
             surface,
             theme,
-            "↑/↓ choose  ·  Enter open  ·  H help  ·  Esc quit",
+            self.bindings.status_line(("up", "down", "confirm", "help", "back")),
             16,
             pal.text_dim,
             (96, 680),

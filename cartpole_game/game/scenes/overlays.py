@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pygame
 
+from cartpole_game.game.input.bindings import HelpRows, dispatch
+from cartpole_game.game.input.tables import PAUSE_OVERLAY
 from cartpole_game.game.render.theme import blit_text
-from cartpole_game.game.scenes import keys
 from cartpole_game.game.scenes.base import Scene, SceneContext
 from cartpole_game.sim.controllers import HumanController
 
@@ -30,28 +31,44 @@ def draw_toasts(surface: pygame.Surface, ctx: SceneContext) -> None:
 
 
 class PauseOverlay(Scene):
-    """Freezes the scene below (only the top scene updates) until Space, P or Esc."""
+    """Freezes the scene below (only the top scene updates) until Space or Esc.
+
+    H shows the help of the paused scene, which the scene that pauses passes in as ``help_rows``.
+    """
 
     is_overlay = True
+    bindings = PAUSE_OVERLAY
 
-    def __init__(self, ctx: SceneContext, human: HumanController | None = None) -> None:
+    def __init__(
+        self,
+        ctx: SceneContext,
+        human: HumanController | None = None,
+        help_rows: HelpRows = (),
+    ) -> None:
         super().__init__(ctx)
         self.human = human
+        self.covered_help = help_rows
+
+    def help_rows(self) -> HelpRows:
+        return self.covered_help or super().help_rows()
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type != pygame.KEYDOWN:
-            return
-        if event.key in keys.PAUSE_KEYS:
-            if self.human is not None:
-                self.human.release_all()  # keys released while paused never reached the game
-            self.ctx.stack.pop()
-        elif event.key in keys.BACK_KEYS:
-            if "menu" in self.ctx.modes:
-                self.ctx.open_mode("menu")
-            else:
-                self.ctx.quit_requested = True
-        elif event.key in keys.HELP_KEYS:
-            self.ctx.stack.push(HelpOverlay(self.ctx, keys.PLAY_HELP))
+        on_press = {"resume": self.resume, "back": self.back, "help": self.show_help}
+        dispatch(self.bindings, event, on_press)
+
+    def resume(self) -> None:
+        if self.human is not None:
+            self.human.release_all()  # keys released while paused never reached the game
+        self.ctx.stack.pop()
+
+    def back(self) -> None:
+        if "menu" in self.ctx.modes:
+            self.ctx.open_mode("menu")
+        else:
+            self.ctx.quit_requested = True
+
+    def show_help(self) -> None:
+        self.ctx.stack.push(HelpOverlay(self.ctx, self.help_rows()))
 
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
         dim(surface)
@@ -63,7 +80,7 @@ class PauseOverlay(Scene):
         blit_text(
             surface,
             self.ctx.theme,
-            "Space to resume  ·  H for help  ·  Esc for the menu",
+            self.bindings.status_line(("resume", "help", "back")),
             20,
             pal.text_dim,
             (cx, cy + 30),
@@ -71,12 +88,23 @@ class PauseOverlay(Scene):
         )
 
 
+# The help box: a keys column and a meanings column; rows are 44 px apart.
+HELP_BOX_WIDTH = 760
+HELP_KEYS_X = 40
+HELP_MEANING_X = 290
+HELP_ROW_HEIGHT = 44
+
+
+def help_box_height(rows: int) -> int:
+    return 120 + HELP_ROW_HEIGHT * rows
+
+
 class HelpOverlay(Scene):
-    """Every key, in a table. Any key or click closes it."""
+    """A scene's keys as its binding table lists them (``Scene.help_rows``); any key closes it."""
 
     is_overlay = True
 
-    def __init__(self, ctx: SceneContext, rows: tuple[tuple[str, str], ...]) -> None:
+    def __init__(self, ctx: SceneContext, rows: HelpRows) -> None:
         super().__init__(ctx)
         self.rows = rows
 
@@ -88,8 +116,7 @@ class HelpOverlay(Scene):
         dim(surface, 190)
         pal = self.ctx.theme.palette
         theme = self.ctx.theme
-        width, height = 760, 120 + 44 * len(self.rows)
-        box = pygame.Rect(0, 0, width, height)
+        box = pygame.Rect(0, 0, HELP_BOX_WIDTH, help_box_height(len(self.rows)))
         box.center = (surface.get_width() // 2, surface.get_height() // 2)
         surface.blit(self.ctx.hud.panel(box.size, 240), box)
         blit_text(
@@ -97,9 +124,11 @@ class HelpOverlay(Scene):
         )
         y = box.top + 84
         for key_names, meaning in self.rows:
-            blit_text(surface, theme, key_names, 19, pal.text, (box.left + 40, y), bold=True)
-            blit_text(surface, theme, meaning, 18, pal.text_dim, (box.left + 290, y + 1))
-            y += 44
+            blit_text(
+                surface, theme, key_names, 19, pal.text, (box.left + HELP_KEYS_X, y), bold=True
+            )
+            blit_text(surface, theme, meaning, 18, pal.text_dim, (box.left + HELP_MEANING_X, y + 1))
+            y += HELP_ROW_HEIGHT
         blit_text(
             surface,
             theme,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cartpole_game.game.arguments import add_agent_argument
+from cartpole_game.game.input.tables import PLAY
 from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
-from cartpole_game.game.scenes import keys
 from cartpole_game.game.scenes.arena_scene import ArenaScene
 from cartpole_game.game.scenes.base import SceneContext
 from cartpole_game.sim.controllers import ExplainingController, HumanController
@@ -16,7 +16,7 @@ class PlayScene(ArenaScene):
     """Human play: ←/→ push while held, Space pauses, R restarts, +/- change the time scale."""
 
     mode_name = "play"
-    help_rows = keys.PLAY_HELP
+    bindings = PLAY
 
     def __init__(
         self, ctx: SceneContext, hint_agent_loader: Callable[[], ExplainingController] | None = None

@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 import pygame
 
 from cartpole_game.core.errors import UserFacingError
+from cartpole_game.game.input.tables import REPLAY
 from cartpole_game.game.mode_spec import ModeServices, ModeSpec
 from cartpole_game.game.render.theme import blit_text
-from cartpole_game.game.scenes import keys
 from cartpole_game.game.scenes.arena_scene import RESTART_DELAY, ArenaScene
 from cartpole_game.game.scenes.base import SceneContext
 from cartpole_game.sim.replay import Replay, ReplayDriver
 
-REPLAY_HELP = (
-    ("Space", "pause / resume"),
-    ("R", "play it again from the start"),
-    ("+ / −", "time scale 0.25× … 2×"),
-    ("H  or  F1", "this help"),
-    ("Esc", "back to the menu"),
-)
-
 
 class ReplayScene(ArenaScene):
     mode_name = "replay"
-    help_rows = REPLAY_HELP
+    bindings = REPLAY
 
     def __init__(self, ctx: SceneContext, replay: Replay) -> None:
         self.replay = replay
@@ -37,12 +30,12 @@ class ReplayScene(ArenaScene):
         self.finished_for = 0.0
         self.verified: bool | None = None
 
-    def key_down(self, key: int) -> None:
+    def press_handlers(self) -> dict[str, Callable[[], None]]:
+        return {**super().press_handlers(), "disturb": self.refuse_disturbance}
+
+    def refuse_disturbance(self) -> None:
         # Pokes and wind would change what happened; the replay shows it as it was.
-        if key in keys.POKE_KEYS | keys.WIND_KEYS | keys.HINT_KEYS:
-            self.ctx.notify("Replays play back exactly: no pokes or wind")
-            return
-        super().key_down(key)
+        self.ctx.notify("Replays play back exactly: no pokes or wind")
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pygame
 
 from cartpole_game.game.arguments import add_agent_argument
+from cartpole_game.game.input.tables import TAKEOVER
 from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
 from cartpole_game.game.render.theme import blit_text
-from cartpole_game.game.scenes import keys
 from cartpole_game.game.scenes.arena_scene import ArenaScene
 from cartpole_game.game.scenes.base import SceneContext
 from cartpole_game.sim.controllers import ExplainingController, HumanController
@@ -15,16 +17,13 @@ from cartpole_game.sim.controllers import ExplainingController, HumanController
 
 class TakeoverScene(ArenaScene):
     mode_name = "takeover"
-    help_rows = keys.TAKEOVER_HELP
+    bindings = TAKEOVER
 
     def __init__(self, ctx: SceneContext, agent: ExplainingController) -> None:
         super().__init__(ctx, HumanController(), agent)
 
-    def key_down(self, key: int) -> None:
-        if key in keys.SWAP_DRIVER_KEYS:
-            self.swap_driver()
-        else:
-            super().key_down(key)
+    def press_handlers(self) -> dict[str, Callable[[], None]]:
+        return {**super().press_handlers(), "swap_driver": self.swap_driver}
 
     def swap_driver(self) -> None:
         """Swap controllers; the physics state is not touched, only who chooses the next push."""
@@ -56,7 +55,7 @@ class TakeoverScene(ArenaScene):
         blit_text(
             surface,
             self.ctx.theme,
-            "Tab hands over the cart  ·  G hints  ·  P poke  ·  W wind",
+            self.bindings.status_line(("swap_driver", "hint", "poke", "wind")),
             14,
             pal.text_dim,
             (32, 124),

@@ -14,11 +14,12 @@ import numpy as np
 import pygame
 
 from cartpole_game.agents.registry import agent_kind
+from cartpole_game.game.input.bindings import dispatch
+from cartpole_game.game.input.tables import TRAIN
 from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
 from cartpole_game.game.render.chart import LearningCurve, draw_learning_curve
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.render.transform import WorldView
-from cartpole_game.game.scenes import keys
 from cartpole_game.game.scenes.base import Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, draw_toasts
 from cartpole_game.sim.arena import Arena
@@ -31,16 +32,6 @@ ARENA_VIEW = WorldView(0, 0, 660, 720, half_span_m=2.9, ground_frac=0.7)
 TOP_BAR = pygame.Rect(16, 12, 1248, 62)
 CHART_RECT = pygame.Rect(676, 92, 588, 320)
 FIGURES_RECT = pygame.Rect(676, 424, 588, 196)
-TRAIN_HELP = (
-    ("Space", "pause / resume training"),
-    ("+ / −", "pace: real time, 4×, 16×, turbo"),
-    ("Tab", "switch view: training episodes / greedy preview"),
-    ("S", "save a checkpoint now"),
-    ("C", "once solved: stop, or keep training"),
-    ("T  /  Y", "try the network as it is now: takeover / versus"),
-    ("H  or  F1", "this help"),
-    ("Esc", "stop training (the best checkpoint is saved) and go back"),
-)
 
 
 def policy_from_weights(
@@ -53,6 +44,7 @@ def policy_from_weights(
 
 class TrainViewScene(Scene):
     mode_name = "train"
+    bindings = TRAIN
 
     def __init__(self, ctx: SceneContext, make_session: Callable[[], TrainingSession]) -> None:
         super().__init__(ctx)
@@ -71,30 +63,34 @@ class TrainViewScene(Scene):
 
     # -- input --------------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type != pygame.KEYDOWN:
-            return
-        key = event.key
-        if key in keys.PAUSE_KEYS:
-            self.session.set_paused(not self.session.paused)
-            self.ctx.notify("Training paused" if self.session.paused else "Training resumed")
-        elif key in keys.FASTER_KEYS:
-            self.ctx.notify(f"Pace: {self.session.change_pace(+1)}")
-        elif key in keys.SLOWER_KEYS:
-            self.ctx.notify(f"Pace: {self.session.change_pace(-1)}")
-        elif key in keys.SWAP_DRIVER_KEYS:
-            self.show_preview = not self.show_preview
-        elif key == pygame.K_c:
-            keep = self.session.toggle_continue_after_solved()
-            self.ctx.notify("Once solved: keep training" if keep else "Once solved: stop")
-        elif key == pygame.K_s:
-            self.session.request_save()
-            self.ctx.notify("Saving a checkpoint…")
-        elif key in (pygame.K_t, pygame.K_y):
-            self.try_network(takeover=key == pygame.K_t)
-        elif key in keys.HELP_KEYS:
-            self.ctx.stack.push(HelpOverlay(self.ctx, TRAIN_HELP))
-        elif key in keys.BACK_KEYS:
-            self.ctx.go_back()
+        on_press = {
+            "pause": self.toggle_pause,
+            "faster": lambda: self.ctx.notify(f"Pace: {self.session.change_pace(+1)}"),
+            "slower": lambda: self.ctx.notify(f"Pace: {self.session.change_pace(-1)}"),
+            "switch_view": self.switch_view,
+            "once_solved": self.toggle_once_solved,
+            "save": self.save_now,
+            "try_takeover": lambda: self.try_network(takeover=True),
+            "try_versus": lambda: self.try_network(takeover=False),
+            "help": lambda: self.ctx.stack.push(HelpOverlay(self.ctx, self.help_rows())),
+            "back": self.ctx.go_back,
+        }
+        dispatch(self.bindings, event, on_press)
+
+    def toggle_pause(self) -> None:
+        self.session.set_paused(not self.session.paused)
+        self.ctx.notify("Training paused" if self.session.paused else "Training resumed")
+
+    def switch_view(self) -> None:
+        self.show_preview = not self.show_preview
+
+    def toggle_once_solved(self) -> None:
+        keep = self.session.toggle_continue_after_solved()
+        self.ctx.notify("Once solved: keep training" if keep else "Once solved: stop")
+
+    def save_now(self) -> None:
+        self.session.request_save()
+        self.ctx.notify("Saving a checkpoint…")
 
     def try_network(self, takeover: bool) -> None:
         """Play with the network as it is right now; training goes on underneath."""
@@ -175,8 +171,7 @@ class TrainViewScene(Scene):
         blit_text(
             surface,
             ctx.theme,
-            "Space pause · +/− pace · Tab view · S save · C once solved · T takeover · Y versus · "
-            "H help · Esc stop",
+            self.bindings.status_line(self.bindings.commands, separator=" · "),
             14,
             pal.text_dim,
             (24, 694),

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 import numpy as np
 import pygame
 
 from cartpole_game.game.arguments import HUMAN, agent_choices, positive_int, side_spec
 from cartpole_game.game.config import RunConfig
+from cartpole_game.game.input.bindings import dispatch
+from cartpole_game.game.input.tables import VERSUS
 from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
 from cartpole_game.game.render.arena_view import lerp_color
 from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.render.transform import WorldView, pole_tip, world_to_screen
-from cartpole_game.game.scenes import keys
 from cartpole_game.game.scenes.arena_scene import POLE_GRAB_PX, READY_TIME, distance_to_segment
 from cartpole_game.game.scenes.base import Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
@@ -29,6 +31,14 @@ VIEWS = (
 )
 ROUND_DELAY = 3.0  # seconds the round result shows before the next round
 MATCH_DELAY = 5.0
+# (command, side, direction): A/D are the left side's push keys and ←/→ the right side's, so two
+# humans can share a keyboard; a lone human drives with either pair.
+SIDE_PUSHES = (
+    ("left_side_push_left", 0, PUSH_LEFT),
+    ("left_side_push_right", 0, PUSH_RIGHT),
+    ("right_side_push_left", 1, PUSH_LEFT),
+    ("right_side_push_right", 1, PUSH_RIGHT),
+)
 
 
 def side_title(controller: Controller) -> str:
@@ -37,6 +47,7 @@ def side_title(controller: Controller) -> str:
 
 class VersusScene(Scene):
     mode_name = "versus"
+    bindings = VERSUS
 
     def __init__(self, ctx: SceneContext, left: Controller, right: Controller) -> None:
         super().__init__(ctx)
@@ -54,48 +65,66 @@ class VersusScene(Scene):
         self._refresh_values()
 
     # -- input --------------------------------------------------------------------------------
-    def _human_for_key(self, key: int) -> tuple[HumanController, int] | None:
-        """Which human a push key drives. Two humans: A/D is the left side, ←/→ the right."""
-        direction = PUSH_LEFT if key in keys.PUSH_LEFT_KEYS else PUSH_RIGHT
+    def _human_for_side(self, side: int) -> HumanController | None:
         if not self.humans:
             return None
-        if len(self.humans) == 1:
-            return self.humans[0], direction
-        arrows = key in (pygame.K_LEFT, pygame.K_RIGHT)
-        return self.humans[1 if arrows else 0], direction
+        return self.humans[side] if len(self.humans) > 1 else self.humans[0]
+
+    def push(self, side: int, direction: int) -> None:
+        human = self._human_for_side(side)
+        if human is not None:
+            human.press(direction)
+            self.ready_for = 0.0
+
+    def release(self, side: int, direction: int) -> None:
+        human = self._human_for_side(side)
+        if human is not None:
+            human.release(direction)
+
+    def press_handlers(self) -> dict[str, Callable[[], None]]:
+        pushes = {
+            command: (lambda side=side, direction=direction: self.push(side, direction))
+            for command, side, direction in SIDE_PUSHES
+        }
+        return {
+            **pushes,
+            "pause": self.pause,
+            "faster": lambda: self.ctx.change_time_scale(+1),
+            "slower": lambda: self.ctx.change_time_scale(-1),
+            "help": lambda: self.ctx.stack.push(HelpOverlay(self.ctx, self.help_rows())),
+            "poke": self.random_poke,
+            "wind": self.toggle_wind,
+            "next_round": self.next_round_now,
+            "back": self.ctx.go_back,
+        }
+
+    def release_handlers(self) -> dict[str, Callable[[], None]]:
+        return {
+            command: (lambda side=side, direction=direction: self.release(side, direction))
+            for command, side, direction in SIDE_PUSHES
+        }
+
+    def pause(self) -> None:
+        human = self.humans[0] if self.humans else None
+        self.ctx.stack.push(PauseOverlay(self.ctx, human, self.help_rows()))
+
+    def random_poke(self) -> None:
+        self.match.random_poke()
+        self.ctx.sounds.play("poke")
+        self.ready_for = 0.0
+        self._refresh_values()
+
+    def toggle_wind(self) -> None:
+        on = self.match.disturbances.toggle_wind()
+        self.ctx.notify("Wind on for both" if on else "Wind off")
+
+    def next_round_now(self) -> None:
+        if self.match.round_over:  # N only skips the wait between rounds
+            self.next_round()
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type == pygame.KEYDOWN:
-            if event.key in keys.PUSH_LEFT_KEYS | keys.PUSH_RIGHT_KEYS:
-                target = self._human_for_key(event.key)
-                if target:
-                    target[0].press(target[1])
-                    self.ready_for = 0.0
-            elif event.key in keys.PAUSE_KEYS:
-                self.ctx.stack.push(PauseOverlay(self.ctx, self.humans[0] if self.humans else None))
-            elif event.key in keys.FASTER_KEYS:
-                self.ctx.change_time_scale(+1)
-            elif event.key in keys.SLOWER_KEYS:
-                self.ctx.change_time_scale(-1)
-            elif event.key in keys.HELP_KEYS:
-                self.ctx.stack.push(HelpOverlay(self.ctx, keys.VERSUS_HELP))
-            elif event.key in keys.POKE_KEYS:
-                self.match.random_poke()
-                self.ctx.sounds.play("poke")
-                self.ready_for = 0.0
-                self._refresh_values()
-            elif event.key in keys.WIND_KEYS:
-                on = self.match.disturbances.toggle_wind()
-                self.ctx.notify("Wind on for both" if on else "Wind off")
-            elif event.key == pygame.K_n and self.match.round_over:
-                self.next_round()
-            elif event.key in keys.BACK_KEYS:
-                self.ctx.go_back()
-        elif event.type == pygame.KEYUP:
-            if event.key in keys.PUSH_LEFT_KEYS | keys.PUSH_RIGHT_KEYS:
-                target = self._human_for_key(event.key)
-                if target:
-                    target[0].release(target[1])
+        if event.type in (pygame.KEYDOWN, pygame.KEYUP):
+            dispatch(self.bindings, event, self.press_handlers(), self.release_handlers())
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             side = self._pole_under(event.pos)
             if side is not None:

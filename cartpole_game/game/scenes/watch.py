@@ -7,9 +7,9 @@ from statistics import fmean
 import pygame
 
 from cartpole_game.game.arguments import add_agent_argument
+from cartpole_game.game.input.tables import WATCH
 from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
 from cartpole_game.game.render.theme import blit_text
-from cartpole_game.game.scenes import keys
 from cartpole_game.game.scenes.arena_scene import ArenaScene
 from cartpole_game.game.scenes.base import SceneContext
 from cartpole_game.sim.controllers import ExplainingController
@@ -17,7 +17,7 @@ from cartpole_game.sim.controllers import ExplainingController
 
 class WatchScene(ArenaScene):
     mode_name = "watch"
-    help_rows = keys.WATCH_HELP
+    bindings = WATCH
 
     def __init__(self, ctx: SceneContext, agent: ExplainingController) -> None:
         super().__init__(ctx, None, agent, agent_drives=True)
@@ -34,7 +34,7 @@ class WatchScene(ArenaScene):
         blit_text(
             surface,
             self.ctx.theme,
-            "click or drag the pole to poke it  ·  P poke  ·  W wind",
+            self.bindings.status_line(("drag_poke", "poke", "wind")),
             14,
             pal.text_dim,
             (32, 124),

@@ -1,0 +1,1 @@
+"""Input as data: binding tables that map keys (later gamepad buttons) to commands per scene."""

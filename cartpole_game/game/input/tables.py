@@ -1,0 +1,203 @@
+"""Every scene's binding table, in one place so that clashes and help text are easy to review.
+
+Each table is explicit about its keys: W is wind in the arenas and nothing in the menu, where
+only ↑/↓ (and the mouse) choose, so no key means two things.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pygame
+
+from cartpole_game.game.input.bindings import Binding, BindingTable, key_set
+
+# Help texts stay under ~430 px at the help overlay's font, the width of its meaning column.
+
+# -- bindings several scenes share (tables adjust the wording with dataclasses.replace) -------
+PUSH_LABEL = "← / →  or  A / D"
+PUSH_HELP = "push the cart while held (no key: no force)"
+PUSH_LEFT = Binding("push_left", key_set(pygame.K_LEFT, pygame.K_a), PUSH_LABEL, PUSH_HELP, "←/→")
+PUSH_RIGHT = Binding(
+    "push_right", key_set(pygame.K_RIGHT, pygame.K_d), PUSH_LABEL, PUSH_HELP, "←/→"
+)
+PAUSE = Binding("pause", key_set(pygame.K_SPACE), "Space", "pause / resume", status="pause")
+RESTART = Binding("restart", key_set(pygame.K_r), "R", "restart the episode", status="restart")
+SPEED_HELP = "time scale 0.25× … 2×"
+FASTER = Binding(
+    "faster",
+    key_set(pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS),
+    "+ / −",
+    SPEED_HELP,
+    "+/−",
+    "speed",
+)
+SLOWER = Binding(
+    "slower",
+    key_set(pygame.K_MINUS, pygame.K_KP_MINUS, pygame.K_UNDERSCORE),
+    "+ / −",
+    SPEED_HELP,
+    "+/−",
+    "speed",
+)
+HELP = Binding("help", key_set(pygame.K_h, pygame.K_F1), "H  or  F1", "this help", "H", "help")
+BACK = Binding("back", key_set(pygame.K_ESCAPE), "Esc", "back to the menu", status="menu")
+# Dragging the pole is the scene's own mouse handling: listed for help and hints, no keys.
+DRAG_POKE = Binding(
+    "drag_poke",
+    label="click / drag pole",
+    help="poke the pole (drag sets direction and strength)",
+    short="click or drag the pole",
+    status="to poke it",
+)
+POKE = Binding("poke", key_set(pygame.K_p), "P  /  W", "random poke", "P", "poke")
+WIND = Binding("wind", key_set(pygame.K_w), "P  /  W", "wind on or off", "W", "wind")
+HINT = Binding(
+    "hint", key_set(pygame.K_g), "G", "hint: a ghost arrow shows the agent's push", status="hints"
+)
+SWAP_DRIVER = Binding(
+    "swap_driver",
+    key_set(pygame.K_TAB),
+    "Tab",
+    "hand control to the agent / take it back",
+    status="hands over the cart",
+)
+
+# -- keys that work in every scene (the app handles them before the scene sees them) ----------
+GLOBAL = BindingTable(
+    "global",
+    (
+        Binding(
+            "screenshot", key_set(pygame.K_F12), "F12  /  M", "screenshot", status="screenshot"
+        ),
+        Binding("mute", key_set(pygame.K_m), "F12  /  M", "sound on or off", status="mute"),
+        Binding(
+            "record_gif",
+            key_set(pygame.K_v),
+            "V",
+            "record this episode as a GIF (V again stops)",
+            status="record",
+        ),
+    ),
+)
+
+# -- the single-arena scenes -----------------------------------------------------------------
+PLAY = BindingTable(
+    "play",
+    (
+        PUSH_LEFT,
+        PUSH_RIGHT,
+        PAUSE,
+        RESTART,
+        replace(FASTER, help=SPEED_HELP + " (physics step: 0.02 s)"),
+        replace(SLOWER, help=SPEED_HELP + " (physics step: 0.02 s)"),
+        HINT,
+        DRAG_POKE,
+        POKE,
+        WIND,
+        HELP,
+        BACK,
+    ),
+)
+TAKEOVER = PLAY.extended("takeover", SWAP_DRIVER)
+WATCH = BindingTable("watch", (DRAG_POKE, POKE, WIND, PAUSE, RESTART, FASTER, SLOWER, HELP, BACK))
+REPLAY = BindingTable(
+    "replay",
+    (
+        PAUSE,
+        replace(RESTART, help="play it again from the start"),
+        FASTER,
+        SLOWER,
+        # Pokes, wind and hints would change what happened: the keys only say so.
+        Binding(
+            "disturb",
+            key_set(pygame.K_p, pygame.K_w, pygame.K_g),
+            "P  /  W  /  G",
+            "none here: a replay plays back exactly",
+        ),
+        HELP,
+        BACK,
+    ),
+)
+
+# -- versus: with two humans A/D drives the left side and ←/→ the right; one human uses both --
+VERSUS_PUSH_HELP = "push your cart (2 humans: A/D left, ←/→ right)"
+VERSUS = BindingTable(
+    "versus",
+    (
+        Binding("left_side_push_left", key_set(pygame.K_a), PUSH_LABEL, VERSUS_PUSH_HELP),
+        Binding("left_side_push_right", key_set(pygame.K_d), PUSH_LABEL, VERSUS_PUSH_HELP),
+        Binding("right_side_push_left", key_set(pygame.K_LEFT), PUSH_LABEL, VERSUS_PUSH_HELP),
+        Binding("right_side_push_right", key_set(pygame.K_RIGHT), PUSH_LABEL, VERSUS_PUSH_HELP),
+        replace(DRAG_POKE, label="click / drag a pole", help="poke both poles the same way"),
+        replace(POKE, help="random poke to both"),
+        replace(WIND, help="wind on or off for both"),
+        Binding("next_round", key_set(pygame.K_n), "N", "next round now", status="next round"),
+        PAUSE,
+        FASTER,
+        SLOWER,
+        HELP,
+        BACK,
+    ),
+)
+
+# -- the menu: ↑/↓ only, so W and S mean nothing here --------------------------------------
+MENU = BindingTable(
+    "menu",
+    (
+        Binding("up", key_set(pygame.K_UP), "↑ / ↓  or  mouse", "choose", "↑/↓"),
+        Binding("down", key_set(pygame.K_DOWN), "↑ / ↓  or  mouse", "choose", "↑/↓"),
+        Binding(
+            "confirm",
+            key_set(pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE),
+            "Enter  or  click",
+            "open",
+            "Enter",
+        ),
+        HELP,
+        replace(BACK, help="quit", status="quit"),
+    ),
+)
+
+# -- the training view ----------------------------------------------------------------------
+PACE_HELP = "pace: real time, 4×, 16×, turbo"
+TRY_HELP = "try the network as it is now: takeover / versus"
+TRAIN = BindingTable(
+    "train",
+    (
+        replace(PAUSE, help="pause / resume training"),
+        replace(FASTER, help=PACE_HELP, status="pace"),
+        replace(SLOWER, help=PACE_HELP, status="pace"),
+        Binding(
+            "switch_view",
+            key_set(pygame.K_TAB),
+            "Tab",
+            "switch view: training episodes / greedy preview",
+            status="view",
+        ),
+        Binding("save", key_set(pygame.K_s), "S", "save a checkpoint now", status="save"),
+        Binding(
+            "once_solved",
+            key_set(pygame.K_c),
+            "C",
+            "once solved: stop, or keep training",
+            status="once solved",
+        ),
+        Binding("try_takeover", key_set(pygame.K_t), "T  /  Y", TRY_HELP, "T", "takeover"),
+        Binding("try_versus", key_set(pygame.K_y), "T  /  Y", TRY_HELP, "Y", "versus"),
+        HELP,
+        replace(BACK, help="stop training (the best is saved) and go back", status="stop"),
+    ),
+)
+
+# -- the pause overlay ----------------------------------------------------------------------
+PAUSE_OVERLAY = BindingTable(
+    "pause",
+    (
+        Binding("resume", key_set(pygame.K_SPACE), "Space", "resume", status="to resume"),
+        replace(HELP, help="the help of the paused mode", status="for help"),
+        replace(BACK, status="for the menu"),
+    ),
+)
+
+SCENE_TABLES = (PLAY, TAKEOVER, WATCH, REPLAY, VERSUS, MENU, TRAIN, PAUSE_OVERLAY)
