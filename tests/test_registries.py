@@ -76,7 +76,7 @@ def test_the_decision_panel_label_comes_from_the_kind(with_new_kind: None) -> No
 def test_a_new_mode_is_one_registry_entry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from cartpole_game.game.app import App
     from cartpole_game.game.config import RunConfig
-    from cartpole_game.game.mode_spec import MenuEntry, ModeSpec
+    from cartpole_game.game.scenes.base import MenuEntry, ModeSpec
     from cartpole_game.game.scenes.watch import WatchScene
 
     spec = ModeSpec(

@@ -13,6 +13,8 @@ import sys
 import time
 from collections.abc import Callable
 
+import pygame  # SDL reads the video driver chosen in App.__init__ at display.init, not at import
+
 from cartpole_game.agents import load_agent
 from cartpole_game.core.errors import UserFacingError
 from cartpole_game.game.config import RunConfig
@@ -35,8 +37,6 @@ class App:
         if config.headless:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
             os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-        import pygame  # after the driver choice: SDL reads it at init
-
         from cartpole_game.game.highscores import HighScores, default_data_dir
         from cartpole_game.game.render.arena_view import ArenaRenderer
         from cartpole_game.game.render.hud import Hud
@@ -248,9 +248,7 @@ def no_display_message(detail: str = "") -> str:
     return f"cannot open display {named}{because}{hint}"
 
 
-def _open_display(config: RunConfig):  # -> pygame.Surface
-    import pygame
-
+def _open_display(config: RunConfig) -> pygame.Surface:
     if (
         not config.headless
         and sys.platform.startswith("linux")
@@ -284,9 +282,7 @@ def _open_display(config: RunConfig):  # -> pygame.Surface
     return pygame.display.set_mode(size, pygame.RESIZABLE)
 
 
-def _icon():  # -> pygame.Surface
-    import pygame
-
+def _icon() -> pygame.Surface:
     icon = pygame.Surface((32, 32), pygame.SRCALPHA)
     pygame.draw.rect(icon, (72, 160, 232), (4, 20, 24, 8), border_radius=3)
     pygame.draw.line(icon, (245, 184, 76), (16, 21), (20, 2), 4)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cartpole_game.game.mode_spec import ModeSpec
 from cartpole_game.game.scenes import menu, play, replay_scene, takeover, train_view, versus, watch
+from cartpole_game.game.scenes.base import ModeSpec
 
 MODES: dict[str, ModeSpec] = {
     spec.name: spec

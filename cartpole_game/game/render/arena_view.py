@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pygame
 
@@ -130,7 +131,7 @@ class ArenaRenderer:
         self,
         surface: pygame.Surface,
         view: WorldView,
-        state: tuple[float, float, float, float] | list[float],
+        state: Sequence[float],
         force: float = 0.0,
         ghost_action: int | None = None,
         faded: bool = False,

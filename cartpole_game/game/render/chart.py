@@ -94,10 +94,10 @@ def draw_learning_curve(
         return round(x), round(y)
 
     # Grid and axis labels.
-    for value in range(0, 501, 100):
-        _, y = to_px(0, value)
+    for level in range(0, int(MAX_RETURN) + 1, 100):
+        _, y = to_px(0, level)
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right - 1, y))
-        text = font.render(str(value), True, AXIS_TEXT)
+        text = font.render(str(level), True, AXIS_TEXT)
         surface.blit(text, (plot.left - 6 - text.get_width(), y - text.get_height() // 2))
     tick = _nice_step(x_max)
     k = 0
@@ -114,12 +114,12 @@ def draw_learning_curve(
     surface.blit(steps_label, (plot.right - steps_label.get_width(), rect.top + 4))
 
     # The solved line, then the data over it.
-    _, y = to_px(0, SOLVED_RETURN)
-    pygame.draw.line(surface, SOLVED_LINE, (plot.left, y), (plot.right - 1, y), 2)
+    _, solved_y = to_px(0, SOLVED_RETURN)
+    pygame.draw.line(surface, SOLVED_LINE, (plot.left, solved_y), (plot.right - 1, solved_y), 2)
     clip = surface.get_clip()
     surface.set_clip(plot.clip(clip) if clip else plot)
-    for step, value in curve.returns:
-        x, y = to_px(step, value)
+    for at_step, value in curve.returns:
+        x, y = to_px(at_step, value)
         surface.fill(RETURNS, (x, y, 2, 2))
     average = [to_px(s, v) for s, v in curve.moving_average()]
     if len(average) >= 2:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pygame
@@ -19,7 +20,7 @@ class HudInfo:
     best: int
     time_scale: float
     driver: str
-    state: tuple[float, float, float, float]
+    state: Sequence[float]  # x, x_dot, theta, theta_dot
     best_label: str = "BEST"
 
 
@@ -95,7 +96,7 @@ class Hud:
     def draw_gauges(
         self,
         surface: pygame.Surface,
-        state: tuple[float, ...],
+        state: Sequence[float],
         rect: pygame.Rect,
         compact: bool = False,
     ) -> None:

@@ -8,7 +8,7 @@ wind (W), hints (G), and the end-of-episode banner, high scores and best-run rep
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pygame
@@ -24,7 +24,7 @@ from cartpole_game.game.scenes.base import Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
 from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
 from cartpole_game.sim.arena import Arena, EndReason
-from cartpole_game.sim.controllers import ExplainingController, HumanController
+from cartpole_game.sim.controllers import Controller, ExplainingController, HumanController
 from cartpole_game.sim.disturbances import Disturbances, poke_from_drag
 from cartpole_game.sim.replay import Replay
 
@@ -69,13 +69,14 @@ class ArenaScene(Scene):
         agent: ExplainingController | None,
         agent_drives: bool = False,
         agent_loader: Callable[[], ExplainingController] | None = None,
+        driver: Controller | None = None,
     ) -> None:
         super().__init__(ctx)
         self.human = human
         self.agent = agent
         self.agent_loader = agent_loader  # lazily loads an agent for hints in play mode
-        first = agent if (agent_drives or human is None) and agent is not None else human
-        assert first is not None, "an arena scene needs a human or an agent"
+        first = driver or (agent if (agent_drives or human is None) and agent else human)
+        assert first is not None, "an arena scene needs a driver"
         self.arena = Arena(first, seed=ctx.config.seed)
         self.disturbances = Disturbances(self.arena.log.seed)
         self.ended_for = 0.0
@@ -247,7 +248,9 @@ class ArenaScene(Scene):
             )
 
     # -- drawing ------------------------------------------------------------------------------
-    def _pole_segment(self, state) -> tuple[tuple[float, float], tuple[float, float]]:
+    def _pole_segment(
+        self, state: Sequence[float] | np.ndarray
+    ) -> tuple[tuple[float, float], tuple[float, float]]:
         geo = self.ctx.arena_renderer.geometry
         x = max(-ARENA_VIEW.half_span_m, min(ARENA_VIEW.half_span_m, float(state[0])))
         pivot = world_to_screen(x, geo.pivot_height, ARENA_VIEW)

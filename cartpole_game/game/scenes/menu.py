@@ -10,10 +10,9 @@ import pygame
 
 from cartpole_game.game.input.bindings import dispatch
 from cartpole_game.game.input.tables import MENU
-from cartpole_game.game.mode_spec import ModeSpec
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.render.transform import WorldView
-from cartpole_game.game.scenes.base import Scene, SceneContext
+from cartpole_game.game.scenes.base import ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, dim, draw_toasts
 from cartpole_game.sim.arena import Arena
 
@@ -47,7 +46,7 @@ class MenuScene(Scene):
         super().__init__(ctx)
         # One item per mode that asks for a place in the menu, in the registry's order.
         self.entries = [
-            MenuItem(spec.menu.title, spec.menu.description, lambda mode=name: ctx.open_mode(mode))
+            MenuItem(spec.menu.title, spec.menu.description, self._opener(name))
             for name, spec in ctx.modes.items()
             if spec.menu is not None
         ]
@@ -55,6 +54,9 @@ class MenuScene(Scene):
         self.selected = 0
         self.demo = Arena(DemoBalancer(), seed=ctx.config.seed)
         self._rects: list[pygame.Rect] = []
+
+    def _opener(self, mode: str) -> Callable[[], None]:
+        return lambda: self.ctx.open_mode(mode)
 
     def _quit(self) -> None:
         self.ctx.quit_requested = True

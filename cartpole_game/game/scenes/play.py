@@ -6,9 +6,8 @@ from collections.abc import Callable
 
 from cartpole_game.game.arguments import add_agent_argument
 from cartpole_game.game.input.tables import PLAY
-from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
 from cartpole_game.game.scenes.arena_scene import ArenaScene
-from cartpole_game.game.scenes.base import SceneContext
+from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, SceneContext
 from cartpole_game.sim.controllers import ExplainingController, HumanController
 
 

@@ -10,10 +10,9 @@ import pygame
 
 from cartpole_game.core.errors import UserFacingError
 from cartpole_game.game.input.tables import REPLAY
-from cartpole_game.game.mode_spec import ModeServices, ModeSpec
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.scenes.arena_scene import RESTART_DELAY, ArenaScene
-from cartpole_game.game.scenes.base import SceneContext
+from cartpole_game.game.scenes.base import ModeServices, ModeSpec, SceneContext
 from cartpole_game.sim.replay import Replay, ReplayDriver
 
 
@@ -24,9 +23,9 @@ class ReplayScene(ArenaScene):
     def __init__(self, ctx: SceneContext, replay: Replay) -> None:
         self.replay = replay
         self.driver = ReplayDriver(replay)
-        super().__init__(ctx, None, self.driver.controller)
+        # A replay has no decisions to explain: no agent, only the recorded actions driving.
+        super().__init__(ctx, None, None, driver=self.driver.controller)
         self.arena = self.driver.arena
-        self.agent = None  # a replay has no decisions to explain
         self.finished_for = 0.0
         self.verified: bool | None = None
 

@@ -8,10 +8,9 @@ import pygame
 
 from cartpole_game.game.arguments import add_agent_argument
 from cartpole_game.game.input.tables import TAKEOVER
-from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.scenes.arena_scene import ArenaScene
-from cartpole_game.game.scenes.base import SceneContext
+from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, SceneContext
 from cartpole_game.sim.controllers import ExplainingController, HumanController
 
 
@@ -37,7 +36,7 @@ class TakeoverScene(ArenaScene):
             self.ctx.notify("You have the cart")
 
     def driver_label(self) -> str:
-        return "YOU DRIVE" if self.human_driving else f"{self.agent.name.upper()} DRIVES"
+        return "YOU DRIVE" if self.human_driving else f"{self.arena.controller.name.upper()} DRIVES"
 
     def draw_status_line(self, surface: pygame.Surface) -> None:
         pal = self.ctx.theme.palette

@@ -16,11 +16,10 @@ import pygame
 from cartpole_game.agents.registry import agent_kind
 from cartpole_game.game.input.bindings import dispatch
 from cartpole_game.game.input.tables import TRAIN
-from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
 from cartpole_game.game.render.chart import LearningCurve, draw_learning_curve
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.render.transform import WorldView
-from cartpole_game.game.scenes.base import Scene, SceneContext
+from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, draw_toasts
 from cartpole_game.sim.arena import Arena
 from cartpole_game.sim.controllers import ExplainingController

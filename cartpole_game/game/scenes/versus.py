@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pygame
@@ -12,13 +12,12 @@ from cartpole_game.game.arguments import HUMAN, agent_choices, positive_int, sid
 from cartpole_game.game.config import RunConfig
 from cartpole_game.game.input.bindings import dispatch
 from cartpole_game.game.input.tables import VERSUS
-from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
 from cartpole_game.game.render.arena_view import lerp_color
 from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.render.transform import WorldView, pole_tip, world_to_screen
 from cartpole_game.game.scenes.arena_scene import POLE_GRAB_PX, READY_TIME, distance_to_segment
-from cartpole_game.game.scenes.base import Scene, SceneContext
+from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
 from cartpole_game.sim.actions import PUSH_LEFT, PUSH_RIGHT
 from cartpole_game.sim.controllers import Controller, HumanController
@@ -100,9 +99,11 @@ class VersusScene(Scene):
 
     def release_handlers(self) -> dict[str, Callable[[], None]]:
         return {
-            command: (lambda side=side, direction=direction: self.release(side, direction))
-            for command, side, direction in SIDE_PUSHES
+            command: self._releaser(side, direction) for command, side, direction in SIDE_PUSHES
         }
+
+    def _releaser(self, side: int, direction: int) -> Callable[[], None]:
+        return lambda: self.release(side, direction)
 
     def pause(self) -> None:
         human = self.humans[0] if self.humans else None
@@ -144,7 +145,9 @@ class VersusScene(Scene):
                 human.release_all()
             self.drag = None
 
-    def _pole_segment(self, side: int, state) -> tuple[tuple[float, float], tuple[float, float]]:
+    def _pole_segment(
+        self, side: int, state: Sequence[float] | np.ndarray
+    ) -> tuple[tuple[float, float], tuple[float, float]]:
         geo = self.ctx.arena_renderer.geometry
         view = VIEWS[side]
         x = max(-view.half_span_m, min(view.half_span_m, float(state[0])))

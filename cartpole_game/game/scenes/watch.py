@@ -8,10 +8,9 @@ import pygame
 
 from cartpole_game.game.arguments import add_agent_argument
 from cartpole_game.game.input.tables import WATCH
-from cartpole_game.game.mode_spec import MenuEntry, ModeServices, ModeSpec
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.scenes.arena_scene import ArenaScene
-from cartpole_game.game.scenes.base import SceneContext
+from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, SceneContext
 from cartpole_game.sim.controllers import ExplainingController
 
 
