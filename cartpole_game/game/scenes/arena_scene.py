@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pygame
 
+from cartpole_game.game.arguments import add_agent_argument
 from cartpole_game.game.input.bindings import dispatch
 from cartpole_game.game.input.tables import PLAY
 from cartpole_game.game.render.arena_view import draw_arrow
@@ -20,7 +21,7 @@ from cartpole_game.game.render.decision_panel import draw_decision_panel, value_
 from cartpole_game.game.render.hud import HudInfo
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.render.transform import WorldView, pole_tip, world_to_screen
-from cartpole_game.game.scenes.base import Scene, SceneContext
+from cartpole_game.game.scenes.base import MenuEntry, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
 from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
 from cartpole_game.sim.arena import Arena, EndReason
@@ -342,3 +343,22 @@ class ArenaScene(Scene):
         """(mode, agent, score) for naming a GIF of this episode."""
         agent = self.agent.name if self.agent is not None else "human"
         return self.mode_name, agent, self.arena.score
+
+
+def agent_mode(
+    name: str,
+    help: str,
+    scene: Callable[[SceneContext, ExplainingController], ArenaScene],
+    menu: MenuEntry,
+) -> ModeSpec:
+    """The spec of a mode that is one arena with one agent (``--agent``, loaded up front)."""
+    return ModeSpec(
+        name=name,
+        help=help,
+        make_scene=lambda services: scene(services.ctx, services.agent(services.config.agent)),
+        add_arguments=add_agent_argument,
+        settings_from_args=lambda args: {"agent": args.agent},
+        agents=lambda config: (config.agent,),
+        menu=menu,
+        bench={name: {"mode": name, "agent": "dqn"}},
+    )

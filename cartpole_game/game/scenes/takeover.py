@@ -6,11 +6,10 @@ from collections.abc import Callable
 
 import pygame
 
-from cartpole_game.game.arguments import add_agent_argument
 from cartpole_game.game.input.tables import TAKEOVER
 from cartpole_game.game.render.theme import blit_text
-from cartpole_game.game.scenes.arena_scene import ArenaScene
-from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, SceneContext
+from cartpole_game.game.scenes.arena_scene import ArenaScene, agent_mode
+from cartpole_game.game.scenes.base import MenuEntry, SceneContext
 from cartpole_game.sim.controllers import ExplainingController, HumanController
 
 
@@ -61,17 +60,9 @@ class TakeoverScene(ArenaScene):
         )
 
 
-def _make_scene(services: ModeServices) -> TakeoverScene:
-    return TakeoverScene(services.ctx, services.agent(services.config.agent))
-
-
-MODE = ModeSpec(
-    name="takeover",
-    help="play, and hand the cart to the agent mid-episode with Tab",
-    make_scene=_make_scene,
-    add_arguments=add_agent_argument,
-    settings_from_args=lambda args: {"agent": args.agent},
-    agents=lambda config: (config.agent,),
-    menu=MenuEntry("Takeover", "play, and hand control to the agent with Tab"),
-    bench={"takeover": {"mode": "takeover", "agent": "dqn"}},
+MODE = agent_mode(
+    "takeover",
+    "play, and hand the cart to the agent mid-episode with Tab",
+    TakeoverScene,
+    MenuEntry("Takeover", "play, and hand control to the agent with Tab"),
 )

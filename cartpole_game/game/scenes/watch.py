@@ -6,11 +6,10 @@ from statistics import fmean
 
 import pygame
 
-from cartpole_game.game.arguments import add_agent_argument
 from cartpole_game.game.input.tables import WATCH
 from cartpole_game.game.render.theme import blit_text
-from cartpole_game.game.scenes.arena_scene import ArenaScene
-from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, SceneContext
+from cartpole_game.game.scenes.arena_scene import ArenaScene, agent_mode
+from cartpole_game.game.scenes.base import MenuEntry, SceneContext
 from cartpole_game.sim.controllers import ExplainingController
 
 
@@ -40,17 +39,9 @@ class WatchScene(ArenaScene):
         )
 
 
-def _make_scene(services: ModeServices) -> WatchScene:
-    return WatchScene(services.ctx, services.agent(services.config.agent))
-
-
-MODE = ModeSpec(
-    name="watch",
-    help="watch a trained agent play, its decision shown live",
-    make_scene=_make_scene,
-    add_arguments=add_agent_argument,
-    settings_from_args=lambda args: {"agent": args.agent},
-    agents=lambda config: (config.agent,),
-    menu=MenuEntry("Watch an agent", "a trained network plays"),
-    bench={"watch": {"mode": "watch", "agent": "dqn"}},
+MODE = agent_mode(
+    "watch",
+    "watch a trained agent play, its decision shown live",
+    WatchScene,
+    MenuEntry("Watch an agent", "a trained network plays"),
 )
