@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pygame
 import pytest
 
@@ -169,3 +170,31 @@ def test_high_score_recorded_after_an_episode(tmp_path: Path) -> None:
         assert (tmp_path / "highscores.json").exists()
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("time_scale", [0.25, 0.5, 1.0])
+def test_a_tap_between_two_steps_still_pushes(tmp_path: Path, time_scale: float) -> None:
+    # At 0.25x the steps are 80 ms apart: a 20 ms tap starts and ends between two of them.
+    app = make_app(tmp_path, time_scale=time_scale)
+    try:
+        scene = play_scene(app)
+        key(pygame.KEYDOWN, pygame.K_RIGHT)
+        key(pygame.KEYUP, pygame.K_RIGHT)  # down and up within one frame: before any step
+        steps = app.steps_simulated
+        while app.steps_simulated < steps + 3:
+            app.frame()
+        assert scene.arena.log.actions[0] == 1, "the tap must push for the next step"
+        assert scene.arena.log.actions[1:3] == [2, 2], "and only for that step"
+        assert float(scene.arena.state[1]) > 0.1  # the cart is moving right
+    finally:
+        app.close()
+
+
+def test_a_tap_while_the_episode_is_over_does_not_push_the_next_one() -> None:
+    from cartpole_game.sim.controllers import HumanController
+
+    human = HumanController()
+    human.press(1)
+    human.release(1)
+    human.reset()  # the arena starts a new episode
+    assert human.act(np.zeros(4, np.float32)) == 2

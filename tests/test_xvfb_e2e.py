@@ -154,6 +154,33 @@ def test_holding_right_in_a_real_window_moves_the_cart_right(xvfb: str, tmp_path
     assert "Traceback" not in stderr[0]
 
 
+def test_20_ms_taps_at_quarter_speed_push_the_cart_in_a_real_window(
+    xvfb: str, tmp_path: Path
+) -> None:
+    # At 0.25x the physics steps are 80 ms apart, so a 20 ms tap mostly falls between two of
+    # them. Seed 35: untouched, the cart drifts left as the pole falls; three taps right, 0.32 s
+    # (4 steps) apart, carry it about 36 px right, where one registered push gets it only 16 px.
+    with game_window(xvfb, tmp_path, "play", "--seed", "35", "--time-scale", "0.25") as (
+        game,
+        window,
+        stderr,
+    ):
+        time.sleep(0.5)
+        xdo(xvfb, "windowfocus", "--sync", window)
+        before = capture(xvfb, window)
+        tap = ("keydown", "Right", "sleep", "0.02", "keyup", "Right")
+        xdo(xvfb, *tap, "sleep", "0.3", *tap, "sleep", "0.3", *tap)
+        time.sleep(1.6)  # about 28 steps from the first tap: the pole has fallen by then
+        after = capture(xvfb, window)
+        assert game.poll() is None, "the game should still be running"
+    cart = Palette().cart
+    lower = slice(int(after.shape[0] * 0.5), int(after.shape[0] * 0.75))
+    x_before = centroid_x(color_mask(before[lower], cart, tolerance=6))
+    x_after = centroid_x(color_mask(after[lower], cart, tolerance=6))
+    assert x_after > x_before + 26, f"taps were lost: {x_before:.0f} -> {x_after:.0f} px"
+    assert "Traceback" not in stderr[0]
+
+
 def test_resized_window_keeps_the_whole_picture_with_its_aspect(xvfb: str, tmp_path: Path) -> None:
     with game_window(xvfb, tmp_path, "play", "--seed", "3") as (game, window, stderr):
         xdo(xvfb, "windowsize", window, "900", "700")

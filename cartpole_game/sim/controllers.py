@@ -40,13 +40,16 @@ class ExplainingController(Controller, Protocol):
 class HumanController:
     """Keyboard-held pushes. While a direction is held it pushes; with none held, no force.
 
-    If both directions are held, the one pressed last wins, as in most games.
+    If both directions are held, the one pressed last wins, as in most games. Every press counts:
+    a tap that starts and ends between two physics steps (80 ms apart at 0.25x) still pushes for
+    the next step, because the press is latched until a step has acted on it.
     """
 
     name = "human"
 
     def __init__(self) -> None:
         self._held: list[int] = []
+        self._tapped: int | None = None  # the last press no step has acted on yet
 
     def press(self, action: int) -> None:
         if action not in (PUSH_LEFT, PUSH_RIGHT):
@@ -54,24 +57,36 @@ class HumanController:
         if action in self._held:
             self._held.remove(action)
         self._held.append(action)
+        self._tapped = action
 
     def release(self, action: int) -> None:
         if action in self._held:
             self._held.remove(action)
 
     def release_all(self) -> None:
+        """Forget every key and tap (focus lost, paused): nothing pushes until pressed again."""
         self._held.clear()
+        self._tapped = None
 
     @property
     def held(self) -> int:
         return self._held[-1] if self._held else NO_PUSH
 
+    @property
+    def pushing(self) -> bool:
+        """Whether the next step will push: a key is held, or a tap is waiting for its step."""
+        return bool(self._held) or self._tapped is not None
+
     def act(self, observation: np.ndarray) -> int:
-        return self.held
+        tapped, self._tapped = self._tapped, None
+        if self._held:
+            return self._held[-1]
+        return NO_PUSH if tapped is None else tapped
 
     def reset(self) -> None:
-        # Keys physically held across a restart stay held: the next episode starts pushing.
-        pass
+        # Keys physically held across a restart stay held: the next episode starts pushing. A tap
+        # made while the last episode was over belongs to no step of the new one.
+        self._tapped = None
 
 
 class ConstantController:
