@@ -14,6 +14,7 @@ from cartpole_game.cli.commands.versus_table import run_headless_match
 from cartpole_game.core.errors import UsageError
 from cartpole_game.game.app import run_game
 from cartpole_game.game.arguments import (
+    HUMAN,
     check_writable_file,
     positive_int,
     seed_int,
@@ -127,7 +128,7 @@ def run_command(argv: list[str], prog: str) -> int:
     config = run_config_from_args(args)
     if config.mode == "versus" and args.json and not args.headless:
         raise UsageError("--json goes with --headless (agent against agent)")
-    agents_only = "human" not in (config.left, config.right)
+    agents_only = HUMAN not in (config.left, config.right)
     undrawn = config.frames is None and config.screenshot is None
     if config.mode == "versus" and config.headless and agents_only and undrawn:
         # Agent against agent with nothing to draw: run the match at full speed.

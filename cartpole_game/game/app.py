@@ -17,6 +17,7 @@ import pygame  # SDL reads the video driver chosen in App.__init__ at display.in
 
 from cartpole_game.agents import load_agent
 from cartpole_game.core.errors import UserFacingError
+from cartpole_game.game.arguments import HUMAN
 from cartpole_game.game.config import RunConfig
 from cartpole_game.game.input.bindings import dispatch
 from cartpole_game.game.input.tables import GLOBAL
@@ -235,7 +236,7 @@ class App:
         return self.agents[spec]
 
     def side(self, spec: str) -> Controller:
-        return HumanController() if spec == "human" else self.agent(spec)
+        return HumanController() if spec == HUMAN else self.agent(spec)
 
 
 def no_display_message(detail: str = "") -> str:
