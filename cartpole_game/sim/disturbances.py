@@ -40,14 +40,62 @@ class WindConfig:
     max_force: float = 6.0  # never more than this: the cart's own push is 10 N
 
 
-class Disturbances:
-    """Wind on/off and random pokes from one seeded generator, one draw per step."""
+@dataclass(frozen=True)
+class DisturbanceSchedule:
+    """Disturbances a level always has: wind (newtons of drift, 0 = none) and regular pokes."""
 
-    def __init__(self, seed: int, wind: WindConfig | None = None) -> None:
+    wind_noise: float = 0.0
+    wind_max: float = 0.0
+    poke_every: int = 0  # steps between pokes; 0 = no pokes
+    poke_size: float = 0.0  # rad/s, to a random side
+
+    @property
+    def wind(self) -> WindConfig | None:
+        if self.wind_noise <= 0:
+            return None
+        return WindConfig(noise=self.wind_noise, max_force=self.wind_max)
+
+    @property
+    def any(self) -> bool:
+        return self.wind_noise > 0 or self.poke_every > 0
+
+    def as_dict(self) -> dict[str, dict[str, float] | None]:
+        wind = {"noise": self.wind_noise, "max_force": self.wind_max} if self.wind_noise else None
+        pokes = (
+            {"every_steps": self.poke_every, "size": self.poke_size} if self.poke_every else None
+        )
+        return {"wind": wind, "pokes": pokes}
+
+
+NO_DISTURBANCES = DisturbanceSchedule()
+
+
+class Disturbances:
+    """Wind on/off and random pokes from one seeded generator, one draw per step.
+
+    A level's ``schedule`` starts the wind on (with the level's strength) and pokes the pole every
+    ``poke_every`` steps; W and P add to that in play.
+    """
+
+    def __init__(
+        self,
+        seed: int,
+        wind: WindConfig | None = None,
+        schedule: DisturbanceSchedule = NO_DISTURBANCES,
+    ) -> None:
         self.rng = np.random.default_rng(seed)
-        self.config = wind or WindConfig()
-        self.wind_on = False
+        self.schedule = schedule
+        self.config = wind or schedule.wind or WindConfig()
+        self.wind_on = schedule.wind is not None
         self.wind_force = 0.0
+
+    def scheduled_poke(self, steps_taken: int) -> float:
+        """The level's poke before the step after ``steps_taken`` steps (0.0 when none is due)."""
+        every = self.schedule.poke_every
+        if not every or not steps_taken or steps_taken % every:
+            return 0.0
+        side = 1.0 if self.rng.random() < 0.5 else -1.0
+        return side * self.schedule.poke_size
 
     def toggle_wind(self) -> bool:
         self.wind_on = not self.wind_on
