@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cartpole_game.sim import physics
-from cartpole_game.sim.controllers import Controller
+from cartpole_game.sim.controllers import Controller, push_fraction
 from cartpole_game.sim.env import CartPoleEnv
 
 
@@ -38,7 +38,9 @@ class EpisodeLog:
     """Everything needed to replay an episode exactly: the seed and what happened at which step.
 
     Step indices count the steps taken before the event: a poke at index k hit the pole after k
-    steps, and wind at index k pushed during step k+1.
+    steps, and wind at index k pushed during step k+1. ``analog`` holds the steps pushed with
+    part of the force (a gamepad's stick): at index k, step k+1 pushed with that signed fraction
+    of ``force_mag``; its action, k-th in ``actions``, is the push's direction.
     """
 
     seed: int
@@ -46,6 +48,7 @@ class EpisodeLog:
     pokes: list[tuple[int, float]] = field(default_factory=list)
     wind: list[tuple[int, float]] = field(default_factory=list)
     drivers: list[tuple[int, str]] = field(default_factory=list)
+    analog: list[tuple[int, float]] = field(default_factory=list)
 
 
 def fresh_seed() -> int:
@@ -125,9 +128,13 @@ class Arena:
         if self.done:
             return None
         action = int(self.controller.act(self.observation))
+        fraction = push_fraction(self.controller, action)  # None: the action's full force
         if external_force:
             self.log.wind.append((len(self.log.actions), float(external_force)))
+        if fraction is not None:
+            self.log.analog.append((len(self.log.actions), fraction))
         self.env.external_force = external_force
+        self.env.push_fraction = fraction
         self.previous_state = self.state
         self.observation, reward, terminated, _, info = self.env.step(action)
         self.state = self._env_state()

@@ -4,6 +4,10 @@ Actions become forces in :mod:`cartpole_game.sim.actions`. For actions 0 and 1 t
 bit gymnasium's ``CartPole-v1``: the same seed gives the same reset state, the same actions the
 same observations, rewards and flags. With ``allow_no_push=True`` the action space grows to
 ``Discrete(3)`` and action 2 applies no force, which gymnasium's own ``play()`` cannot express.
+
+The game's arena can also push with part of the force (a gamepad's stick on a level that allows
+it): it sets ``push_fraction`` before a step. Left at None, as every agent's environment leaves
+it, the force is the action's own.
 """
 
 from __future__ import annotations
@@ -45,12 +49,19 @@ class CartPoleEnv(gym.Env[np.ndarray, int | np.int64]):
         self.last_force = 0.0
         # A disturbance (wind) added to the pushes; not an action, so it stays 0 for agents' envs.
         self.external_force = 0.0
+        # For the next step only: push with this signed fraction of force_mag instead of the
+        # action's full force (the arena checks it agrees with the action's direction).
+        self.push_fraction: float | None = None
         self.steps_beyond_terminated: int | None = None
 
     def step(self, action: int | np.int64) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
         assert self.action_space.contains(action), f"{action!r} ({type(action)}) invalid"
         assert self.state is not None, "Call reset before using step method."
-        force = action_to_force(int(action), self.params)
+        fraction, self.push_fraction = self.push_fraction, None
+        if fraction is None:
+            force = action_to_force(int(action), self.params)
+        else:
+            force = fraction * self.params.force_mag
         self.last_force = force
         if self.external_force:
             force = force + self.external_force
@@ -101,6 +112,7 @@ class CartPoleEnv(gym.Env[np.ndarray, int | np.int64]):
         self.state = self.np_random.uniform(low=low, high=high, size=(4,))
         self.steps_beyond_terminated = None
         self.last_force = 0.0
+        self.push_fraction = None
         return np.array(self.state, dtype=np.float32), {}
 
 

@@ -1,5 +1,8 @@
 """Replays: an episode's seed, actions, pokes and wind, saved as JSON and played back exactly.
 
+The steps a gamepad's stick pushed with part of the force are kept too (``analog``: the step and
+the signed fraction of the full force), and re-applied on playback.
+
 Playing back re-runs the same physics from the same seed with the same inputs at the same
 steps, so it reaches the very same final state, bit for bit (the file keeps that state to check).
 Loading validates every field and never executes anything from the file.
@@ -24,7 +27,9 @@ from cartpole_game.sim.arena import Arena, EpisodeLog
 from cartpole_game.sim.timescale import MAX_TIME_SCALE, MIN_TIME_SCALE
 
 FORMAT = "cartpole_game-replay"
-FORMAT_VERSION = 1
+# 2 added "analog", the steps pushed with part of the force. A version 1 file has none and loads
+# as before; a game that reads only version 1 refuses a version 2 file rather than replay it wrong.
+FORMAT_VERSION = 2
 MAX_STEPS = 100_000
 _ACTIONS = re.compile(r"[012]*")
 
@@ -42,6 +47,7 @@ class Replay:
     mode: str = "play"
     time_scale: float = 1.0
     recorded_at: str = ""
+    analog: tuple[tuple[int, float], ...] = ()  # (step, signed fraction of the full force)
 
     @classmethod
     def from_arena(cls, arena: Arena, mode: str, time_scale: float) -> Replay:
@@ -51,6 +57,7 @@ class Replay:
             actions=tuple(log.actions),
             pokes=tuple(log.pokes),
             wind=tuple(log.wind),
+            analog=tuple(log.analog),
             drivers=tuple(log.drivers),
             final_state=tuple(float(v) for v in arena.state),  # type: ignore[arg-type]
             score=arena.score,
@@ -74,6 +81,7 @@ class Replay:
             "actions": "".join(str(a) for a in self.actions),
             "pokes": [list(p) for p in self.pokes],
             "wind": [list(w) for w in self.wind],
+            "analog": [list(a) for a in self.analog],
             # repr() of a float64 round-trips exactly through JSON.
             "final_state": list(self.final_state),
         }
@@ -192,6 +200,7 @@ def _parse(data: Any) -> Replay:
         actions=tuple(int(c) for c in actions_text),
         pokes=_events(data.get("pokes", []), "pokes", steps),
         wind=_events(data.get("wind", []), "wind", steps),
+        analog=_analog(data.get("analog", []), actions_text),
         drivers=tuple(drivers),
         final_state=final_state,  # type: ignore[arg-type]
         score=_int(data.get("score"), "score", 0, MAX_STEPS),
@@ -202,29 +211,69 @@ def _parse(data: Any) -> Replay:
     )
 
 
-class ReplayController:
-    """Plays back recorded actions; after the last one it stops pushing."""
+def _analog(value: Any, actions_text: str) -> tuple[tuple[int, float], ...]:
+    """The analog pushes: each at a step that took an action (so below the number of actions),
+    in increasing order, a fraction in [-1, 1] in the direction of that step's action."""
+    _need(isinstance(value, list), "'analog' must be a list")
+    out: list[tuple[int, float]] = []
+    for item in value:
+        _need(
+            isinstance(item, list) and len(item) == 2, "each of 'analog' must be [step, fraction]"
+        )
+        step = _int(item[0], "analog step", 0, len(actions_text) - 1)
+        _need(not out or step > out[-1][0], "'analog' steps must increase")
+        fraction = _finite(item[1], "analog")
+        _need(-1.0 <= fraction <= 1.0, f"'analog' fraction out of range: {fraction}")
+        direction = {PUSH_LEFT: -1.0, PUSH_RIGHT: 1.0}.get(int(actions_text[step]))
+        _need(
+            direction is not None and fraction * direction > 0,
+            f"'analog' at step {step} does not push the way its action does",
+        )
+        out.append((step, fraction))
+    return tuple(out)
 
-    def __init__(self, actions: tuple[int, ...], name: str = "replay") -> None:
+
+class ReplayController:
+    """Plays back recorded actions, and the force fraction of the analog ones; after the last
+    action it stops pushing."""
+
+    def __init__(
+        self,
+        actions: tuple[int, ...],
+        name: str = "replay",
+        analog: tuple[tuple[int, float], ...] = (),
+    ) -> None:
         self.actions = actions
         self.name = name
         self.index = 0
+        self._analog = dict(analog)
+        self._fraction: float | None = None
 
     def act(self, observation: np.ndarray) -> int:
-        action = self.actions[self.index] if self.index < len(self.actions) else NO_PUSH
+        index = self.index
+        action = self.actions[index] if index < len(self.actions) else NO_PUSH
         self.index += 1
-        return action if action in (PUSH_LEFT, PUSH_RIGHT, NO_PUSH) else NO_PUSH
+        if action not in (PUSH_LEFT, PUSH_RIGHT):
+            self._fraction = None
+            return NO_PUSH
+        self._fraction = self._analog.get(index)
+        return action
+
+    def force_fraction(self) -> float | None:
+        return self._fraction
 
     def reset(self) -> None:
         self.index = 0
+        self._fraction = None
 
 
 class ReplayDriver:
-    """Steps an arena through a replay: the recorded pokes and wind land at their steps."""
+    """Steps an arena through a replay: the recorded pokes and wind land at their steps, and
+    the analog pushes push with their recorded force (the controller reports them)."""
 
     def __init__(self, replay: Replay) -> None:
         self.replay = replay
-        self.controller = ReplayController(replay.actions)
+        self.controller = ReplayController(replay.actions, analog=replay.analog)
         self.arena = Arena(self.controller, seed=replay.seed)
         self._pokes: dict[int, list[float]] = {}
         for step, delta in replay.pokes:
