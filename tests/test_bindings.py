@@ -9,10 +9,31 @@ import pytest
 
 from cartpole_game.game.app import App
 from cartpole_game.game.config import RunConfig
-from cartpole_game.game.input.bindings import Binding, BindingTable, CommandEvent, key_set
+from cartpole_game.game.input.bindings import (
+    HAT_DOWN,
+    HAT_LEFT,
+    HAT_RIGHT,
+    HAT_UP,
+    PAD_A,
+    PAD_BACK,
+    PAD_LB,
+    PAD_RB,
+    PAD_START,
+    PAD_X,
+    PAD_Y,
+    Binding,
+    BindingTable,
+    CommandEvent,
+    button_set,
+    dispatch,
+    hat_buttons,
+    key_set,
+)
 from cartpole_game.game.input.tables import (
     GLOBAL,
     MENU,
+    PAD_PUSH_HELP,
+    PAD_PUSH_LABEL,
     PAUSE_OVERLAY,
     PLAY,
     REPLAY,
@@ -56,12 +77,21 @@ def labels(rows: tuple[tuple[str, str], ...]) -> list[str]:
     return [label for label, _ in rows]
 
 
+def row_of(binding: Binding, rows: tuple[tuple[str, str], ...]) -> str:
+    """The help row showing ``binding``'s keys: its label, with its pad's buttons after it."""
+    joined = binding.label + ("  /  " + binding.pad if binding.pad and not binding.pad_help else "")
+    assert joined in labels(rows), joined
+    return joined
+
+
 # -- the tables -------------------------------------------------------------------------------
 @pytest.mark.parametrize("table", ALL_TABLES, ids=lambda t: t.name)
-def test_no_key_is_bound_to_two_commands(table: BindingTable) -> None:
-    assert table.conflicts() == {}
+def test_no_key_or_button_is_bound_to_two_commands(table: BindingTable) -> None:
+    assert table.conflicts() == {} and table.button_conflicts() == {}
     keys = [key for binding in table.bindings for key in binding.keys]
     assert len(keys) == len(set(keys))
+    buttons = [button for binding in table.bindings for button in binding.buttons]
+    assert len(buttons) == len(set(buttons))
 
 
 def test_a_table_with_a_clash_is_refused() -> None:
@@ -69,6 +99,14 @@ def test_a_table_with_a_clash_is_refused() -> None:
         BindingTable(
             "bad",
             (Binding("wind", key_set(pygame.K_w)), Binding("up", key_set(pygame.K_UP, pygame.K_w))),
+        )
+    with pytest.raises(ValueError, match="buttons bound to two commands"):
+        BindingTable(
+            "bad",
+            (
+                Binding("pause", buttons=button_set(PAD_START)),
+                Binding("back", buttons=button_set(PAD_BACK, PAD_START)),
+            ),
         )
 
 
@@ -83,11 +121,18 @@ def test_help_rows_come_from_the_table_and_name_every_bound_key(table: BindingTa
     rows = table.help_rows()
     shown = labels(rows)
     assert len(shown) == len(set(shown))  # one row per label
-    assert shown == list(dict.fromkeys(b.label for b in table.bindings if b.label))  # table order
+    pad_rows = {b.pad for b in table.bindings if b.pad and b.pad_help}
+    key_rows = [label for label in shown if label not in pad_rows]
+    assert key_rows == list(dict.fromkeys(row_of(b, rows) for b in table.bindings if b.label))
     for binding in table.bindings:
         if binding.keys:
-            assert binding.label in shown, binding.command
-            assert binding.help in dict(rows)[binding.label]
+            assert binding.help in dict(rows)[row_of(binding, rows)], binding.command
+        if binding.buttons:  # every gamepad button is named in the help too
+            assert binding.pad, binding.command
+            if binding.pad_help:
+                assert binding.pad_help in dict(rows)[binding.pad]
+                # its own row comes right after the row of the keys
+                assert shown.index(binding.pad) == shown.index(row_of(binding, rows)) + 1
 
 
 def test_every_help_fits_the_help_overlay() -> None:
@@ -111,6 +156,23 @@ def test_bindings_sharing_a_label_share_a_row() -> None:
     assert rows["P  /  W"] == "random poke  /  wind on or off"
 
 
+def test_the_help_shows_the_gamepad_beside_the_keys() -> None:
+    rows = dict(PLAY.help_rows())
+    assert (
+        rows[PAD_PUSH_LABEL] == PAD_PUSH_HELP == "push (the stick: in proportion on analog levels)"
+    )
+    assert rows["Space  /  Start"] == "pause / resume"
+    assert rows["R  /  Y"] == "restart the episode"
+    assert rows["Esc  /  Back"] == "back to the menu"
+    assert dict(TAKEOVER.help_rows())["Tab  /  X"] == "hand control to the agent / take it back"
+    assert dict(MENU.help_rows())["d-pad"] == "choose"
+    assert dict(MENU.help_rows())["Enter  or  click  /  A"] == "open"
+    assert dict(MENU.help_rows())["Esc"] == "quit"  # the pad never quits the game
+    assert "N  /  A" in dict(VERSUS.help_rows())
+    # The training view takes no pad: its help names none.
+    assert all(not b.buttons and not b.pad for b in TRAIN.bindings)
+
+
 def test_command_for_event_presses_on_keydown_and_releases_on_keyup() -> None:
     down = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_a)
     up = pygame.event.Event(pygame.KEYUP, key=pygame.K_LEFT)
@@ -119,7 +181,83 @@ def test_command_for_event_presses_on_keydown_and_releases_on_keyup() -> None:
     assert PLAY.command_for_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_F12)) is None
     click = pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=(0, 0))
     assert PLAY.command_for_event(click) is None
-    assert all(binding.buttons == frozenset() for t in ALL_TABLES for binding in t.bindings)
+
+
+def test_gamepad_buttons_press_and_release_by_number() -> None:
+    def button(kind: int, number: int) -> pygame.event.Event:
+        return pygame.event.Event(kind, button=number, instance_id=0, joy=0)
+
+    down, up = pygame.JOYBUTTONDOWN, pygame.JOYBUTTONUP
+    assert PLAY.command_for_event(button(down, PAD_LB)) == CommandEvent("push_left", True)
+    assert PLAY.command_for_event(button(up, PAD_LB)) == CommandEvent("push_left", False)
+    assert PLAY.command_for_event(button(down, PAD_RB)) == CommandEvent("push_right", True)
+    assert PLAY.command_for_event(button(down, PAD_START)) == CommandEvent("pause", True)
+    assert PLAY.command_for_event(button(down, PAD_Y)) == CommandEvent("restart", True)
+    assert PLAY.command_for_event(button(down, PAD_BACK)) == CommandEvent("back", True)
+    assert TAKEOVER.command_for_event(button(down, PAD_X)) == CommandEvent("swap_driver", True)
+    assert PLAY.command_for_event(button(down, PAD_X)) is None
+    assert MENU.command_for_event(button(down, PAD_A)) == CommandEvent("confirm", True)
+    assert MENU.command_for_event(button(down, PAD_BACK)) is None
+    assert PAUSE_OVERLAY.command_for_event(button(down, PAD_START)) == CommandEvent("resume", True)
+    assert TRAIN.command_for_event(button(down, PAD_START)) is None
+    # A pad's button numbers never mean keys with the same number, and a strange event is nothing.
+    assert PLAY.command_for_event(button(down, pygame.K_a)) is None
+    assert PLAY.command_for_event(pygame.event.Event(pygame.JOYBUTTONDOWN)) is None
+
+
+def hat(value: object, previous: object = None) -> pygame.event.Event:
+    extra = {} if previous is None else {"previous_value": previous}
+    return pygame.event.Event(pygame.JOYHATMOTION, instance_id=0, hat=0, value=value, **extra)
+
+
+def test_hat_directions() -> None:
+    assert hat_buttons((0, 0)) == frozenset()
+    assert hat_buttons((-1, 0)) == {HAT_LEFT} and hat_buttons((1, 0)) == {HAT_RIGHT}
+    assert hat_buttons((0, 1)) == {HAT_UP} and hat_buttons((0, -1)) == {HAT_DOWN}
+    assert hat_buttons((1, 1)) == {HAT_RIGHT, HAT_UP}
+    assert hat_buttons(None) == hat_buttons("x") == hat_buttons((1, 2, 3)) == frozenset()
+
+
+def test_the_d_pad_presses_what_it_reaches_and_releases_what_it_left() -> None:
+    # Where it was is known (the gamepad module adds it): exactly the changes.
+    assert PLAY.command_events(hat((-1, 0), (0, 0))) == (CommandEvent("push_left", True),)
+    assert PLAY.command_events(hat((1, 0), (-1, 0))) == (
+        CommandEvent("push_left", False),
+        CommandEvent("push_right", True),
+    )
+    assert PLAY.command_events(hat((0, 0), (1, 0))) == (CommandEvent("push_right", False),)
+    assert PLAY.command_events(hat((1, 1), (1, 0))) == ()  # up means nothing in play
+    assert MENU.command_events(hat((0, 1), (0, 0))) == (CommandEvent("up", True),)
+    assert MENU.command_events(hat((1, 1), (0, 1))) == ()  # still up: no second move
+    assert MENU.command_events(hat((0, -1), (0, 1))) == (
+        CommandEvent("up", False),
+        CommandEvent("down", True),
+    )
+    # Unknown: every direction not held now is let go, so a centred d-pad releases all.
+    assert PLAY.command_events(hat((0, 0))) == (
+        CommandEvent("push_left", False),
+        CommandEvent("push_right", False),
+    )
+    assert PLAY.command_events(hat((1, 0))) == (
+        CommandEvent("push_left", False),
+        CommandEvent("push_right", True),
+    )
+    assert PLAY.command_events(hat("nonsense")) == (
+        CommandEvent("push_left", False),
+        CommandEvent("push_right", False),
+    )
+
+
+def test_dispatch_runs_every_command_a_d_pad_move_triggers() -> None:
+    ran: list[str] = []
+    on_press = {
+        "push_left": lambda: ran.append("+left"),
+        "push_right": lambda: ran.append("+right"),
+    }
+    on_release = {"push_left": lambda: ran.append("-left")}
+    assert dispatch(PLAY, hat((1, 0), (-1, 0)), on_press, on_release)
+    assert ran == ["-left", "+right"]
+    assert not dispatch(PLAY, hat((0, 1), (0, 0)), on_press, on_release)
 
 
 def test_keys_keep_their_meaning() -> None:
@@ -174,7 +312,7 @@ def test_w_means_wind_in_the_arenas_and_nothing_in_the_menu() -> None:
         (
             PAUSE_OVERLAY,
             ("resume", "help", "back"),
-            "Space to resume  ·  H for help  ·  Esc for the menu",
+            "Space/Start to resume  ·  H for help  ·  Esc/Back for the menu",
         ),
     ],
     ids=lambda v: v.name if isinstance(v, BindingTable) else "",
@@ -237,7 +375,7 @@ def test_every_bound_command_has_a_handler(
     try:
         scene = app.ctx.stack.top
         handled = set(scene.press_handlers())
-        assert {b.command for b in table.bindings if b.keys} <= handled
+        assert {b.command for b in table.bindings if b.keys or b.buttons} <= handled
     finally:
         app.close()
 

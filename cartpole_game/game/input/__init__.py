@@ -1,1 +1,2 @@
-"""Input as data: binding tables that map keys (later gamepad buttons) to commands per scene."""
+"""Input as data: binding tables that map keys and gamepad buttons to commands per scene; the
+gamepads themselves (plugging in and out, the stick) in :mod:`.gamepad`."""

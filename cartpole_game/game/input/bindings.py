@@ -2,8 +2,9 @@
 
 A scene looks each event up in its table and runs the handler of the command it names; the help
 overlay and the hint lines are generated from the same table, so what the screen says and what
-the keys do cannot drift apart. A gamepad is one more kind of input on a binding: scenes only
-ever see command names, so adding buttons later touches this module and the tables, not scenes.
+the keys do cannot drift apart. A gamepad is one more kind of input on a binding: its buttons,
+and the d-pad (a joystick "hat"), whose four directions count as four more buttons. Scenes only
+ever see command names. The stick and plugging pads in and out are :mod:`.gamepad`'s.
 """
 
 from __future__ import annotations
@@ -16,6 +17,31 @@ import pygame
 HelpRow = tuple[str, str]  # (keys as shown, what they do)
 HelpRows = tuple[HelpRow, ...]
 
+# -- gamepad buttons: SDL's joystick numbering of an Xbox-layout pad (XInput, xpad) -------------
+PAD_A, PAD_B, PAD_X, PAD_Y, PAD_LB, PAD_RB, PAD_BACK, PAD_START = range(8)
+# The d-pad's four directions, as buttons numbered far past any real one.
+HAT_UP, HAT_DOWN, HAT_LEFT, HAT_RIGHT = 1000, 1001, 1002, 1003
+# The events a binding table looks up; scenes pass these on to ``dispatch``.
+COMMAND_EVENTS = frozenset(
+    {pygame.KEYDOWN, pygame.KEYUP, pygame.JOYBUTTONDOWN, pygame.JOYBUTTONUP, pygame.JOYHATMOTION}
+)
+
+
+def hat_buttons(value: object) -> frozenset[int]:
+    """The d-pad directions a hat value ``(x, y)`` holds (y = 1 is up); none for anything else."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        return frozenset()
+    x, y = value
+    held = set()
+    if isinstance(x, (int, float)):
+        held.update({HAT_LEFT} if x < 0 else {HAT_RIGHT} if x > 0 else set())
+    if isinstance(y, (int, float)):
+        held.update({HAT_DOWN} if y < 0 else {HAT_UP} if y > 0 else set())
+    return frozenset(held)
+
+
+ALL_HAT_BUTTONS = frozenset({HAT_UP, HAT_DOWN, HAT_LEFT, HAT_RIGHT})
+
 
 @dataclass(frozen=True)
 class Binding:
@@ -24,6 +50,10 @@ class Binding:
     ``label`` names the keys in the help overlay; bindings that share a label share one row (push
     left and push right are one row, "← / →  or  A / D"). A binding without keys is help-only, e.g.
     dragging the pole with the mouse, which the scene handles itself.
+
+    ``buttons`` are gamepad buttons (``PAD_*``, ``HAT_*``) and ``pad`` names them for the help:
+    it joins the row of the keys ("Space  /  Start"), or, with ``pad_help``, has a row of its own
+    ("d-pad,  LB / RB,  stick": "push …").
     """
 
     command: str
@@ -32,9 +62,9 @@ class Binding:
     help: str = ""
     short: str = ""  # the keys as a status line names them ("P"); defaults to ``label``
     status: str = ""  # what a status line says the command does ("poke"); defaults to ``help``
-    # Gamepad buttons: none yet. A later change fills these and teaches command_for_event the
-    # joystick events; tables and scenes stay as they are.
     buttons: frozenset[int] = frozenset()
+    pad: str = ""  # the buttons as the help names them ("Start")
+    pad_help: str = ""  # set: the pad's buttons get a row of their own with this meaning
 
     @property
     def status_text(self) -> str:
@@ -53,9 +83,14 @@ def key_set(*codes: int) -> frozenset[int]:
     return frozenset(codes)
 
 
+def button_set(*codes: int) -> frozenset[int]:
+    return frozenset(codes)
+
+
 @dataclass(frozen=True)
 class BindingTable:
-    """A scene's bindings, in the order its help lists them. No key may mean two commands."""
+    """A scene's bindings, in the order its help lists them. No key or button may mean two
+    commands."""
 
     name: str
     bindings: tuple[Binding, ...] = field(default_factory=tuple)
@@ -65,6 +100,9 @@ class BindingTable:
         clashes = self.conflicts()
         if clashes:
             raise ValueError(f"{self.name} bindings: keys bound to two commands: {clashes}")
+        clashes = self.button_conflicts()
+        if clashes:
+            raise ValueError(f"{self.name} bindings: buttons bound to two commands: {clashes}")
         commands = [b.command for b in self.bindings]
         if len(set(commands)) != len(commands):
             raise ValueError(f"{self.name} bindings: a command is listed twice: {commands}")
@@ -76,6 +114,14 @@ class BindingTable:
             for key in binding.keys:
                 owners.setdefault(key, []).append(binding.command)
         return {key: tuple(names) for key, names in owners.items() if len(names) > 1}
+
+    def button_conflicts(self) -> dict[int, tuple[str, ...]]:
+        """Gamepad buttons bound to more than one command; empty for a valid table."""
+        owners: dict[int, list[str]] = {}
+        for binding in self.bindings:
+            for button in binding.buttons:
+                owners.setdefault(button, []).append(binding.command)
+        return {button: tuple(names) for button, names in owners.items() if len(names) > 1}
 
     @property
     def commands(self) -> tuple[str, ...]:
@@ -96,25 +142,67 @@ class BindingTable:
                 return binding.command
         return None
 
+    def command_for_button(self, button: int) -> str | None:
+        for binding in self.bindings:
+            if button in binding.buttons:
+                return binding.command
+        return None
+
     def command_for_event(self, event: pygame.event.Event) -> CommandEvent | None:
-        """The command a key press or release triggers, if any (gamepad events: later)."""
-        if event.type not in (pygame.KEYDOWN, pygame.KEYUP):
-            return None
-        command = self.command_for_key(event.key)
-        if command is None:
-            return None
-        return CommandEvent(command, event.type == pygame.KEYDOWN)
+        """The command a key or button press or release triggers, if any (a d-pad move may
+        trigger several: see ``command_events``)."""
+        hits = self.command_events(event)
+        return hits[0] if hits else None
+
+    def command_events(self, event: pygame.event.Event) -> tuple[CommandEvent, ...]:
+        """The commands ``event`` presses and releases, releases first.
+
+        Keys and gamepad buttons go down and up one at a time. A d-pad move (``JOYHATMOTION``)
+        reports where the hat is now: the directions it left are released and the ones it
+        reached pressed. Its ``previous_value``, which :mod:`.gamepad` adds, says where it was;
+        without it every direction not held now is released, so a centred d-pad lets go of all.
+        """
+        kind = event.type
+        if kind in (pygame.KEYDOWN, pygame.KEYUP):
+            command = self.command_for_key(getattr(event, "key", -1))
+            return () if command is None else (CommandEvent(command, kind == pygame.KEYDOWN),)
+        if kind in (pygame.JOYBUTTONDOWN, pygame.JOYBUTTONUP):
+            return self._button_hits((getattr(event, "button", -1),), kind == pygame.JOYBUTTONDOWN)
+        if kind != pygame.JOYHATMOTION:
+            return ()
+        now = hat_buttons(getattr(event, "value", None))
+        previous = getattr(event, "previous_value", None)
+        before = ALL_HAT_BUTTONS if previous is None else hat_buttons(previous)
+        pressed = now if previous is None else now - before
+        return self._button_hits(before - now, False) + self._button_hits(pressed, True)
+
+    def _button_hits(self, buttons: Iterable[int], pressed: bool) -> tuple[CommandEvent, ...]:
+        commands = (self.command_for_button(button) for button in sorted(buttons))
+        return tuple(CommandEvent(command, pressed) for command in commands if command is not None)
 
     def help_rows(self) -> HelpRows:
-        """One row per distinct label, in table order; shared labels join their meanings."""
-        meanings: dict[str, list[str]] = {}
+        """One row per distinct label, in table order; shared labels join their meanings.
+
+        A binding's ``pad`` joins its row's keys ("Space  /  Start"); with ``pad_help`` the pad's
+        buttons get a row of their own after it, shared the same way.
+        """
+        rows: dict[tuple[bool, str], tuple[list[str], list[str]]] = {}  # -> (pads, meanings)
         for binding in self.bindings:
-            if not binding.label:
-                continue
-            texts = meanings.setdefault(binding.label, [])
-            if binding.help and binding.help not in texts:
-                texts.append(binding.help)
-        return tuple((label, "  /  ".join(texts)) for label, texts in meanings.items())
+            own_row = bool(binding.pad and binding.pad_help)
+            if binding.label:
+                pads, texts = rows.setdefault((False, binding.label), ([], []))
+                if binding.pad and not own_row and binding.pad not in pads:
+                    pads.append(binding.pad)
+                if binding.help and binding.help not in texts:
+                    texts.append(binding.help)
+            if own_row:
+                _, texts = rows.setdefault((True, binding.pad), ([], []))
+                if binding.pad_help not in texts:
+                    texts.append(binding.pad_help)
+        return tuple(
+            ("  /  ".join([label, *pads]), "  /  ".join(texts))
+            for (_, label), (pads, texts) in rows.items()
+        )
 
     def status_line(self, commands: Iterable[str], separator: str = "  ·  ") -> str:
         """E.g. "Tab hands over the cart  ·  G hints  ·  P poke  ·  W wind"."""
@@ -142,16 +230,16 @@ def dispatch(
     on_press: Mapping[str, Callable[[], None]],
     on_release: Mapping[str, Callable[[], None]] | None = None,
 ) -> bool:
-    """Run the handler of the command ``event`` triggers; True if one ran.
+    """Run the handlers of the commands ``event`` triggers (a d-pad move may trigger a release
+    and a press); True if one ran.
 
     A command without a handler does nothing: e.g. the release of a key whose press alone counts.
     """
-    hit = table.command_for_event(event)
-    if hit is None:
-        return False
-    handlers = on_press if hit.pressed else (on_release or {})
-    handler = handlers.get(hit.command)
-    if handler is None:
-        return False
-    handler()
-    return True
+    ran = False
+    for hit in table.command_events(event):
+        handlers = on_press if hit.pressed else (on_release or {})
+        handler = handlers.get(hit.command)
+        if handler is not None:
+            handler()
+            ran = True
+    return ran

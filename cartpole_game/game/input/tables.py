@@ -2,6 +2,12 @@
 
 Each table is explicit about its keys: W is wind in the arenas and nothing in the menu, where
 only ↑/↓ (and the mouse) choose, so no key means two things.
+
+A gamepad (Xbox layout) works where the scene passes its events on: the d-pad or LB/RB push and
+the stick too (in proportion on analog levels, see :mod:`.gamepad`), Start pauses and resumes,
+Y restarts, Back goes back (but never quits from the menu), X hands over the cart in takeover,
+A opens the menu's choice and starts the next versus round. The training view takes no pad, so
+its table has none.
 """
 
 from __future__ import annotations
@@ -10,19 +16,72 @@ from dataclasses import replace
 
 import pygame
 
-from cartpole_game.game.input.bindings import Binding, BindingTable, key_set
+from cartpole_game.game.input.bindings import (
+    HAT_DOWN,
+    HAT_LEFT,
+    HAT_RIGHT,
+    HAT_UP,
+    PAD_A,
+    PAD_BACK,
+    PAD_LB,
+    PAD_RB,
+    PAD_START,
+    PAD_X,
+    PAD_Y,
+    Binding,
+    BindingTable,
+    button_set,
+    key_set,
+)
 
-# Help texts stay under ~430 px at the help overlay's font, the width of its meaning column.
+# Help texts stay under ~430 px at the help overlay's font, the width of its meaning column, and
+# the keys (with their pad buttons) under 250 px.
 
 # -- bindings several scenes share (tables adjust the wording with dataclasses.replace) -------
 PUSH_LABEL = "← / →  or  A / D"
 PUSH_HELP = "push the cart while held (no key: no force)"
-PUSH_LEFT = Binding("push_left", key_set(pygame.K_LEFT, pygame.K_a), PUSH_LABEL, PUSH_HELP, "←/→")
-PUSH_RIGHT = Binding(
-    "push_right", key_set(pygame.K_RIGHT, pygame.K_d), PUSH_LABEL, PUSH_HELP, "←/→"
+PAD_PUSH_LABEL = "d-pad,  LB / RB,  stick"
+PAD_PUSH_HELP = "push (the stick: in proportion on analog levels)"
+PAD_PUSH_LEFT = button_set(HAT_LEFT, PAD_LB)
+PAD_PUSH_RIGHT = button_set(HAT_RIGHT, PAD_RB)
+PUSH_LEFT = Binding(
+    "push_left",
+    key_set(pygame.K_LEFT, pygame.K_a),
+    PUSH_LABEL,
+    PUSH_HELP,
+    "←/→",
+    buttons=PAD_PUSH_LEFT,
+    pad=PAD_PUSH_LABEL,
+    pad_help=PAD_PUSH_HELP,
 )
-PAUSE = Binding("pause", key_set(pygame.K_SPACE), "Space", "pause / resume", status="pause")
-RESTART = Binding("restart", key_set(pygame.K_r), "R", "restart the episode", status="restart")
+PUSH_RIGHT = Binding(
+    "push_right",
+    key_set(pygame.K_RIGHT, pygame.K_d),
+    PUSH_LABEL,
+    PUSH_HELP,
+    "←/→",
+    buttons=PAD_PUSH_RIGHT,
+    pad=PAD_PUSH_LABEL,
+    pad_help=PAD_PUSH_HELP,
+)
+PAUSE = Binding(
+    "pause",
+    key_set(pygame.K_SPACE),
+    "Space",
+    "pause / resume",
+    status="pause",
+    buttons=button_set(PAD_START),
+    pad="Start",
+)
+RESTART = Binding(
+    "restart",
+    key_set(pygame.K_r),
+    "R",
+    "restart the episode",
+    status="restart",
+    buttons=button_set(PAD_Y),
+    pad="Y",
+)
 SPEED_HELP = "time scale 0.25× … 2×"
 FASTER = Binding(
     "faster",
@@ -41,7 +100,15 @@ SLOWER = Binding(
     "speed",
 )
 HELP = Binding("help", key_set(pygame.K_h, pygame.K_F1), "H  or  F1", "this help", "H", "help")
-BACK = Binding("back", key_set(pygame.K_ESCAPE), "Esc", "back to the menu", status="menu")
+BACK = Binding(
+    "back",
+    key_set(pygame.K_ESCAPE),
+    "Esc",
+    "back to the menu",
+    status="menu",
+    buttons=button_set(PAD_BACK),
+    pad="Back",
+)
 # Dragging the pole is the scene's own mouse handling: listed for help and hints, no keys.
 DRAG_POKE = Binding(
     "drag_poke",
@@ -61,7 +128,15 @@ SWAP_DRIVER = Binding(
     "Tab",
     "hand control to the agent / take it back",
     status="hands over the cart",
+    buttons=button_set(PAD_X),
+    pad="X",
 )
+
+
+def keys_only(binding: Binding) -> Binding:
+    """``binding`` without its gamepad buttons, for a scene that takes no pad."""
+    return replace(binding, buttons=frozenset(), pad="", pad_help="")
+
 
 # -- keys that work in every scene (the app handles them before the scene sees them) ----------
 GLOBAL = BindingTable(
@@ -121,18 +196,45 @@ REPLAY = BindingTable(
 )
 
 # -- versus: with two humans A/D drives the left side and ←/→ the right; one human uses both --
+# The pad (d-pad, LB/RB and the stick, never in proportion here) drives the left side; with one
+# human, that human, on whichever side.
 VERSUS_PUSH_HELP = "push your cart (2 humans: A/D left, ←/→ right)"
+VERSUS_PAD_HELP = "push your cart (2 humans: the left one)"
 VERSUS = BindingTable(
     "versus",
     (
-        Binding("left_side_push_left", key_set(pygame.K_a), PUSH_LABEL, VERSUS_PUSH_HELP),
-        Binding("left_side_push_right", key_set(pygame.K_d), PUSH_LABEL, VERSUS_PUSH_HELP),
+        Binding(
+            "left_side_push_left",
+            key_set(pygame.K_a),
+            PUSH_LABEL,
+            VERSUS_PUSH_HELP,
+            buttons=button_set(HAT_LEFT, PAD_LB),
+            pad=PAD_PUSH_LABEL,
+            pad_help=VERSUS_PAD_HELP,
+        ),
+        Binding(
+            "left_side_push_right",
+            key_set(pygame.K_d),
+            PUSH_LABEL,
+            VERSUS_PUSH_HELP,
+            buttons=button_set(HAT_RIGHT, PAD_RB),
+            pad=PAD_PUSH_LABEL,
+            pad_help=VERSUS_PAD_HELP,
+        ),
         Binding("right_side_push_left", key_set(pygame.K_LEFT), PUSH_LABEL, VERSUS_PUSH_HELP),
         Binding("right_side_push_right", key_set(pygame.K_RIGHT), PUSH_LABEL, VERSUS_PUSH_HELP),
         replace(DRAG_POKE, label="click / drag a pole", help="poke both poles the same way"),
         replace(POKE, help="random poke to both"),
         replace(WIND, help="wind on or off for both"),
-        Binding("next_round", key_set(pygame.K_n), "N", "next round now", status="next round"),
+        Binding(
+            "next_round",
+            key_set(pygame.K_n),
+            "N",
+            "next round now",
+            status="next round",
+            buttons=button_set(PAD_A),
+            pad="A",
+        ),
         PAUSE,
         FASTER,
         SLOWER,
@@ -141,21 +243,41 @@ VERSUS = BindingTable(
     ),
 )
 
-# -- the menu: ↑/↓ only, so W and S mean nothing here --------------------------------------
+# -- the menu: ↑/↓ only, so W and S mean nothing here; the pad never quits the game --------
 MENU = BindingTable(
     "menu",
     (
-        Binding("up", key_set(pygame.K_UP), "↑ / ↓  or  mouse", "choose", "↑/↓"),
-        Binding("down", key_set(pygame.K_DOWN), "↑ / ↓  or  mouse", "choose", "↑/↓"),
+        Binding(
+            "up",
+            key_set(pygame.K_UP),
+            "↑ / ↓  or  mouse",
+            "choose",
+            "↑/↓",
+            buttons=button_set(HAT_UP),
+            pad="d-pad",
+            pad_help="choose",
+        ),
+        Binding(
+            "down",
+            key_set(pygame.K_DOWN),
+            "↑ / ↓  or  mouse",
+            "choose",
+            "↑/↓",
+            buttons=button_set(HAT_DOWN),
+            pad="d-pad",
+            pad_help="choose",
+        ),
         Binding(
             "confirm",
             key_set(pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE),
             "Enter  or  click",
             "open",
             "Enter",
+            buttons=button_set(PAD_A),
+            pad="A",
         ),
         HELP,
-        replace(BACK, help="quit", status="quit"),
+        keys_only(replace(BACK, help="quit", status="quit")),
     ),
 )
 
@@ -165,7 +287,7 @@ TRY_HELP = "try the network as it is now: takeover / versus"
 TRAIN = BindingTable(
     "train",
     (
-        replace(PAUSE, help="pause / resume training"),
+        keys_only(replace(PAUSE, help="pause / resume training")),
         replace(FASTER, help=PACE_HELP, status="pace"),
         replace(SLOWER, help=PACE_HELP, status="pace"),
         Binding(
@@ -186,7 +308,9 @@ TRAIN = BindingTable(
         Binding("try_takeover", key_set(pygame.K_t), "T  /  Y", TRY_HELP, "T", "takeover"),
         Binding("try_versus", key_set(pygame.K_y), "T  /  Y", TRY_HELP, "Y", "versus"),
         HELP,
-        replace(BACK, help="stop training (the best is saved) and go back", status="stop"),
+        keys_only(
+            replace(BACK, help="stop training (the best is saved) and go back", status="stop")
+        ),
     ),
 )
 
@@ -194,9 +318,18 @@ TRAIN = BindingTable(
 PAUSE_OVERLAY = BindingTable(
     "pause",
     (
-        Binding("resume", key_set(pygame.K_SPACE), "Space", "resume", status="to resume"),
+        Binding(
+            "resume",
+            key_set(pygame.K_SPACE),
+            "Space",
+            "resume",
+            "Space/Start",
+            "to resume",
+            buttons=button_set(PAD_START),
+            pad="Start",
+        ),
         replace(HELP, help="the help of the paused mode", status="for help"),
-        replace(BACK, status="for the menu"),
+        replace(BACK, short="Esc/Back", status="for the menu"),
     ),
 )
 
