@@ -1,7 +1,8 @@
 """``python play.py bench``: the performance figures the issues ask for, as a table and JSON.
 
 The measurements live in :mod:`cartpole_game.harness.bench_game` (frames, start-up, live
-training) and :mod:`cartpole_game.harness.bench_agents` (training speed and reliability).
+training), :mod:`cartpole_game.harness.bench_agents` (training speed and reliability) and
+:mod:`cartpole_game.harness.bench_human` (how often a simulated player wins each level).
 """
 
 from __future__ import annotations
@@ -17,9 +18,19 @@ from typing import Any
 
 from cartpole_game.core.atomic import atomic_write_text
 from cartpole_game.core.errors import UsageError
-from cartpole_game.harness import bench_agents, bench_game
+from cartpole_game.harness import bench_agents, bench_game, bench_human
 
-SECTIONS = ("frames", "startup", "gym-render", "linear", "dqn", "sb3", "throughput", "live")
+SECTIONS = (
+    "frames",
+    "startup",
+    "gym-render",
+    "linear",
+    "dqn",
+    "sb3",
+    "throughput",
+    "live",
+    "human",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,6 +76,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="seeds for the live-training comparison (default 5)",
     )
     parser.add_argument(
+        "--human-episodes",
+        type=int,
+        default=100,
+        metavar="N",
+        help="episodes the simulated player plays on each level (default 100)",
+    )
+    parser.add_argument(
+        "--human-seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed of the simulated player's episodes (default 0)",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=Path("bench_results.json"),
@@ -82,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.frames < 100:
         raise UsageError(f"--frames must be at least 100, got {args.frames}")
+    if args.human_episodes < 1:
+        raise UsageError(f"--human-episodes must be at least 1, got {args.human_episodes}")
 
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
@@ -99,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
             "dqn": lambda: bench_agents.dqn_benchmark(args.seeds),
             "sb3": lambda: bench_agents.sb3_reference(args.sb3_seeds),
             "throughput": bench_agents.headless_training_throughput,
+            "human": lambda: bench_human.human_benchmark(args.human_episodes, args.human_seed),
         }
         for name in wanted:
             print(f"measuring {name} ...", file=sys.stderr, flush=True)
@@ -222,6 +250,25 @@ def format_table(results: dict[str, Any]) -> str:
                 "≤ 1.25×",
             )
         )
+    if "human" in results:
+        fig = results["human"]
+        rows_human = fig["levels"]
+        for index, row in enumerate(rows_human):
+            if index == 0:
+                target = f"≥ {bench_human.FIRST_LEVEL_TARGET:.0%}"
+            else:
+                target = f"< level {rows_human[index - 1]['level']}"
+                if index == len(rows_human) - 1:
+                    target += ", hard"
+            rows.append(
+                (
+                    f"simulated player, level {row['level']} {row['name']} "
+                    f"({row['time_scale']:g}×, goal {row['goal_steps']})",
+                    f"wins {row['win_share']:.0%} of {row['episodes']}, "
+                    f"median {row['median_steps']:g} steps",
+                    target,
+                )
+            )
     widths = [max(len(r[i]) for r in [("figure", "measured", "target"), *rows]) for i in range(3)]
     lines = [
         " | ".join(
