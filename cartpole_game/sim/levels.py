@@ -89,8 +89,8 @@ LEVELS: tuple[Level, ...] = (
     Level(
         1,
         "Broom",
-        "a long pole in slow motion, like balancing a broom",
-        dataclasses.replace(V1, length=0.9),
+        "a long pole in slow motion and softer pushes, like balancing a broom",
+        dataclasses.replace(V1, length=0.9, force_mag=7.0),
         time_scale=0.5,
         goal_steps=300,
         analog=True,
@@ -98,8 +98,8 @@ LEVELS: tuple[Level, ...] = (
     Level(
         2,
         "Moon",
-        "a longer pole in the Moon's gravity: it falls slowly, but pushes are full strength",
-        dataclasses.replace(V1, length=0.65, gravity=1.62),
+        "the Moon's gravity: the pole falls slowly, but pushes are full strength",
+        dataclasses.replace(V1, length=0.6, gravity=1.62),
         time_scale=0.5,
         goal_steps=400,
         analog=True,
