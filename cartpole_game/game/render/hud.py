@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import pygame
 
 from cartpole_game.game.render.arena_view import lerp_color
+from cartpole_game.game.render.medal import MEDAL_COLORS as MEDAL_COLORS
+from cartpole_game.game.render.medal import draw_medal as draw_medal
 from cartpole_game.game.render.theme import Color, Theme, blit_text
 from cartpole_game.sim.physics import CARTPOLE_V1
 
