@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import pygame
 
@@ -58,27 +60,77 @@ def draw_arrow(
     pygame.draw.aalines(surface, color, True, points)
 
 
+def view_fitting_pole(
+    view: WorldView,
+    params: CartPoleParams,
+    ceiling_y: float,
+    geometry: CartGeometry | None = None,
+    margin_px: float = 12.0,
+) -> WorldView:
+    """``view``, zoomed out just enough (same ground line, same centre) that the upright pole of
+    ``params`` ends at least ``margin_px`` below ``ceiling_y`` (e.g. the bottom of a HUD bar).
+
+    Returns ``view`` itself when the pole already fits.
+    """
+    geo = dataclasses.replace(geometry or CartGeometry(), params=params)
+    height_m = geo.pivot_height + geo.pole_length + geo.pole_width / 2
+    room = view.ground_y - ceiling_y - margin_px
+    if room <= 0 or height_m * view.pixels_per_metre <= room:
+        return view
+    return dataclasses.replace(view, half_span_m=view.width * height_m / (2.0 * room))
+
+
+@dataclass
+class _Shared:
+    """What every renderer made by :meth:`ArenaRenderer.for_params` shares with its siblings."""
+
+    backdrops: dict[tuple[WorldView, float], pygame.Surface] = field(default_factory=dict)
+    variants: dict[CartPoleParams, ArenaRenderer] = field(default_factory=dict)
+
+
 class ArenaRenderer:
-    """Draws arenas; caches the static backdrop per view so a frame costs one blit for it."""
+    """Draws arenas; caches the static backdrop per view so a frame costs one blit for it.
+
+    ``for_params`` gives the renderer of another physics (a level's pole length and limits);
+    they share the theme and, where the track is the same, the backdrops.
+    """
 
     def __init__(
         self,
         theme: Theme,
         geometry: CartGeometry | None = None,
         params: CartPoleParams = CARTPOLE_V1,
+        *,
+        shared: _Shared | None = None,
     ) -> None:
         self.theme = theme
         self.geometry = geometry or CartGeometry(params=params)
         self.params = params
-        self._backdrops: dict[WorldView, pygame.Surface] = {}
+        self._shared = shared or _Shared()
+        self._shared.variants.setdefault(params, self)
+
+    def for_params(self, params: CartPoleParams) -> ArenaRenderer:
+        """The renderer for ``params``: its pole length and its ±θ and ±x limits (cached)."""
+        if params == self.params:
+            return self
+        found = self._shared.variants.get(params)
+        if found is None:
+            if len(self._shared.variants) > 32:  # params are few (the levels); never grow unbounded
+                self._shared.variants.clear()
+                self._shared.variants[self.params] = self
+            geometry = dataclasses.replace(self.geometry, params=params)
+            found = ArenaRenderer(self.theme, geometry, params, shared=self._shared)
+        return found
 
     def backdrop(self, view: WorldView) -> pygame.Surface:
-        cached = self._backdrops.get(view)
+        key = (view, self.params.x_threshold)
+        backdrops = self._shared.backdrops
+        cached = backdrops.get(key)
         if cached is None:
             cached = self._draw_backdrop(view)
-            if len(self._backdrops) > 8:
-                self._backdrops.clear()
-            self._backdrops[view] = cached
+            if len(backdrops) > 8:
+                backdrops.clear()
+            backdrops[key] = cached
         return cached
 
     def _draw_backdrop(self, view: WorldView) -> pygame.Surface:
