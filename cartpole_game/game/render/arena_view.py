@@ -1,4 +1,8 @@
-"""Draws one cart-pole arena: sky, track with its ±2.4 m limits, cart, wheels, pole, ±12° markers."""
+"""Draws one cart-pole arena: sky, track with its ±2.4 m limits, cart, wheels, pole, ±12° markers.
+
+Also what makes it feel like a game: the tension cue near the limits, the pole toppling when the
+episode is lost, and the finish burst at the goal.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,28 @@ from dataclasses import dataclass, field
 
 import pygame
 
+from cartpole_game.game.render.effects import (
+    DANGER_GLOW,
+    DANGER_RED,
+    NO_TENSION,
+    POST_GLOW_RADIUS,
+    EffectCache,
+    Tension,
+    cart_shake,
+    draw_dust,
+    draw_finish,
+    fall_angle,
+    fall_direction,
+    fall_impact_seconds,
+    pulse,
+    rest_angle,
+    tension_of,
+)
 from cartpole_game.game.render.theme import Color, Theme, blit_text
 from cartpole_game.game.render.transform import CartGeometry, WorldView, pole_tip, world_to_screen
 from cartpole_game.sim.physics import CARTPOLE_V1, CartPoleParams
+
+TENSION_FADE_S = 0.9  # after a fall the red cue fades out over this long
 
 
 def lerp_color(a: Color, b: Color, t: float) -> Color:
@@ -86,13 +109,14 @@ class _Shared:
 
     backdrops: dict[tuple[WorldView, float], pygame.Surface] = field(default_factory=dict)
     variants: dict[CartPoleParams, ArenaRenderer] = field(default_factory=dict)
+    effects: EffectCache = field(default_factory=EffectCache)
 
 
 class ArenaRenderer:
     """Draws arenas; caches the static backdrop per view so a frame costs one blit for it.
 
     ``for_params`` gives the renderer of another physics (a level's pole length and limits);
-    they share the theme and, where the track is the same, the backdrops.
+    they share the theme, the effect surfaces and, where the track is the same, the backdrops.
     """
 
     def __init__(
@@ -121,6 +145,10 @@ class ArenaRenderer:
             geometry = dataclasses.replace(self.geometry, params=params)
             found = ArenaRenderer(self.theme, geometry, params, shared=self._shared)
         return found
+
+    @property
+    def effects(self) -> EffectCache:
+        return self._shared.effects
 
     def backdrop(self, view: WorldView) -> pygame.Surface:
         key = (view, self.params.x_threshold)
@@ -187,9 +215,59 @@ class ArenaRenderer:
         force: float = 0.0,
         ghost_action: int | None = None,
         faded: bool = False,
+        *,
+        fallen_for: float | None = None,
+        finished_for: float | None = None,
+        medal: str | None = None,
+        clock: float | None = None,
+        tension: bool = True,
     ) -> None:
-        """Draw the arena for ``state`` = (x, x_dot, theta, theta_dot) into ``view``."""
+        """Draw the arena for ``state`` = (x, x_dot, theta, theta_dot) into ``view``.
+
+        ``fallen_for``: seconds since the episode was lost (the pole topples to the ground); None
+        while it is not. ``finished_for``: seconds since the goal was reached (a gold flash,
+        confetti and ``medal`` from the cart). ``clock``: any running time in seconds, for the
+        throb of the tension cue (None: a still cue). ``tension=False`` turns the red cue near
+        the limits off.
+        """
+        clip = surface.get_clip()
+        surface.set_clip(clip.clip(_view_rect(view)))
+        try:
+            self._draw(
+                surface,
+                view,
+                state,
+                force,
+                ghost_action,
+                faded,
+                fallen_for,
+                finished_for,
+                medal,
+                clock,
+                tension,
+            )
+        finally:
+            surface.set_clip(clip)
+
+    def draw_backdrop(self, surface: pygame.Surface, view: WorldView) -> None:
+        """The static part: sky, ground, rail, ticks and the limit posts (one cached blit)."""
         surface.blit(self.backdrop(view), (round(view.left), round(view.top)))
+
+    def _draw(
+        self,
+        surface: pygame.Surface,
+        view: WorldView,
+        state: Sequence[float],
+        force: float,
+        ghost_action: int | None,
+        faded: bool,
+        fallen_for: float | None,
+        finished_for: float | None,
+        medal: str | None,
+        clock: float | None,
+        tension: bool,
+    ) -> None:
+        self.draw_backdrop(surface, view)
         x = float(state[0])
         theta = float(state[2])
         if not (math.isfinite(x) and math.isfinite(theta)):
@@ -197,26 +275,51 @@ class ArenaRenderer:
         pal = self.theme.palette
         geo = self.geometry
         scale = view.pixels_per_metre
+        ui = view.width / 1280.0  # the size of pixel-sized decorations, relative to full screen
+        self.effects.warm_up(view.width)  # the cue's and the finish's glows, ahead of need
+
         # Keep a runaway cart visible at the edge of its arena.
         x_draw = max(-view.half_span_m, min(view.half_span_m, x))
+        theta_draw = theta
+        if fallen_for is not None and fallen_for >= 0:
+            direction = fall_direction(state, self.params)
+            rest = rest_angle(geo.pivot_height, geo.pole_length)
+            theta_draw = fall_angle(theta, fallen_for, direction, rest)
+            if abs(x) >= self.params.x_threshold:  # it hit the end post: a short rattle
+                x_draw -= (1 if x > 0 else -1) * abs(cart_shake(fallen_for))
         cx, ground_y = world_to_screen(x_draw, 0, view)
         px, py = world_to_screen(x_draw, geo.pivot_height, view)
+
+        cue = self._tension(state, fallen_for, finished_for, faded) if tension else NO_TENSION
+        if cue.any:
+            if cue.pole > 0 and fallen_for is None:
+                self._draw_danger_zone(surface, (px, py), scale, cue, clock)
+            self.effects.draw_vignettes(surface, _view_rect(view), cue, clock)
+            if cue.edge > 0:
+                self._draw_post_glow(surface, view, cue, clock, ui)
+                self._draw_post_alarm(surface, view, cue, clock)
 
         shadow = pygame.Rect(0, 0, geo.cart_width * scale * 1.2, 10)
         shadow.center = (round(cx), round(ground_y + 5))
         pygame.draw.ellipse(surface, pal.rail_shadow, shadow)
 
-        self._draw_angle_markers(surface, (px, py), scale)
+        # Once the pole has fallen the limit lines go quiet; only the red glow fades out.
+        marker_cue = cue if fallen_for is None else NO_TENSION
+        self._draw_angle_markers(surface, (px, py), scale, marker_cue, clock)
 
-        danger = abs(theta) / self.params.theta_threshold
+        danger = abs(theta_draw) / self.params.theta_threshold
         pole_color = lerp_color(pal.pole, pal.pole_danger, (danger - 0.5) * 2)
         if faded:
             pole_color = lerp_color(pole_color, pal.sky_bottom, 0.6)
-        tip = world_to_screen(*pole_tip(x_draw, theta, geo), view)
+        tip = world_to_screen(*pole_tip(x_draw, theta_draw, geo), view)
         pygame.draw.aaline(
             surface, pole_color, (px, py), tip, max(3, round(geo.pole_width * scale))
         )
         pygame.draw.aacircle(surface, pole_color, tip, max(2, geo.pole_width * scale / 2))
+        if fallen_for is not None:
+            since_impact = fallen_for - fall_impact_seconds()
+            ground_tip = (tip[0], min(tip[1], ground_y))
+            draw_dust(surface, ground_tip, since_impact, pal.hub, pal.sky_bottom, scale)
 
         self._draw_cart(surface, cx, ground_y, scale, faded)
         pygame.draw.aacircle(surface, pal.pivot, (px, py), max(3, 0.035 * scale))
@@ -233,22 +336,125 @@ class ArenaRenderer:
             tail = (cx + side * 0.05 * scale, py - 0.22 * scale)
             ghost = lerp_color(pal.accent, pal.sky_bottom, 0.25)
             draw_arrow(surface, ghost, tail, side, 0.36 * scale, 0.045 * scale)
+        if finished_for is not None:
+            draw_finish(
+                surface, (px, py), finished_for, medal, ui, self.effects, floor_y=ground_y + 2
+            )
+
+    def _tension(
+        self,
+        state: Sequence[float],
+        fallen_for: float | None,
+        finished_for: float | None,
+        faded: bool,
+    ) -> Tension:
+        """The cue to show: the state's, fading out after a fall, none after the goal."""
+        if finished_for is not None:
+            return NO_TENSION
+        if fallen_for is not None:
+            left = 1.0 - max(0.0, fallen_for) / TENSION_FADE_S
+            return tension_of(state, self.params).scaled(left) if left > 0 else NO_TENSION
+        if faded:  # an arena that is over and waits (versus): quiet
+            return NO_TENSION
+        return tension_of(state, self.params)
+
+    def _draw_post_glow(
+        self,
+        surface: pygame.Surface,
+        view: WorldView,
+        cue: Tension,
+        clock: float | None,
+        ui: float,
+    ) -> None:
+        """A red glow behind the end post the cart is heading for, growing as it gets closer."""
+        level = cue.edge
+        post_x, ground_y = world_to_screen(cue.edge_side * self.params.x_threshold, 0, view)
+        strength = level * pulse(clock, level)
+        self.effects.blit_glow(
+            surface, (post_x, ground_y - 30), round(POST_GLOW_RADIUS * ui), DANGER_GLOW, strength
+        )
+
+    def _draw_post_alarm(
+        self, surface: pygame.Surface, view: WorldView, cue: Tension, clock: float | None
+    ) -> None:
+        """That post, brighter, thicker and taller: it rises above a cart that reaches it."""
+        level = cue.edge
+        beat = pulse(clock, level)
+        post_x, ground_y = world_to_screen(cue.edge_side * self.params.x_threshold, 0, view)
+        color = lerp_color(self.theme.palette.limit, (255, 214, 214), 0.5 * level * beat)
+        half = 3 + 2 * level
+        post = pygame.Rect(0, 0, round(2 * half), round(50 + 48 * level))
+        post.midbottom = (round(post_x), round(ground_y + 4))
+        pygame.draw.rect(surface, color, post, border_radius=round(half))
+        pygame.draw.aacircle(surface, color, (post_x, post.top), half + 3 + 2 * level * beat)
+
+    def _marker_line(
+        self, pivot: tuple[float, float], sign: int, reach: float, angle: float
+    ) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The ±``angle`` marker from a quarter of ``reach`` out to ``reach`` (pixels)."""
+        sin, cos = sign * math.sin(angle), math.cos(angle)
+        return (
+            (pivot[0] + 0.25 * reach * sin, pivot[1] - 0.25 * reach * cos),
+            (pivot[0] + reach * sin, pivot[1] - reach * cos),
+        )
+
+    def _marker_reach(self, scale: float, level: float) -> float:
+        # Near the limit the line grows past the pole's tip, so the pole cannot hide it.
+        return self.geometry.pole_length * scale * (0.8 + 0.36 * level)
+
+    def _draw_danger_zone(
+        self,
+        surface: pygame.Surface,
+        pivot: tuple[float, float],
+        scale: float,
+        cue: Tension,
+        clock: float | None,
+    ) -> None:
+        """Beyond the ±12° line the pole leans towards, a red-tinted wedge: the no-go zone."""
+        level = cue.pole
+        limit = self.params.theta_threshold
+        reach = self._marker_reach(scale, level)
+        start, end = self._marker_line(pivot, cue.pole_side, reach, limit)
+        wedge = [start, end]
+        wedge += [
+            self._marker_line(pivot, cue.pole_side, reach, limit + math.radians(4.0 * k))[1]
+            for k in range(1, 7)
+        ]
+        wedge.append(self._marker_line(pivot, cue.pole_side, reach, limit + math.radians(24))[0])
+        tint = lerp_color(
+            self.theme.palette.sky_bottom, DANGER_RED, 0.2 * level * pulse(clock, level)
+        )
+        pygame.draw.polygon(surface, tint, wedge)
 
     def _draw_angle_markers(
-        self, surface: pygame.Surface, pivot: tuple[float, float], scale: float
+        self,
+        surface: pygame.Surface,
+        pivot: tuple[float, float],
+        scale: float,
+        cue: Tension = NO_TENSION,
+        clock: float | None = None,
     ) -> None:
-        """Faint ±12° lines from the pivot: past them the pole counts as fallen."""
+        """Faint ±12° lines from the pivot: past them the pole counts as fallen.
+
+        The line the pole leans towards glows brighter, thicker and longer as the pole nears it.
+        """
+        pal = self.theme.palette
         limit = self.params.theta_threshold
-        reach = self.geometry.pole_length * 0.8 * scale
-        color = lerp_color(self.theme.palette.angle_marker, self.theme.palette.sky_bottom, 0.45)
+        faint = lerp_color(pal.angle_marker, pal.sky_bottom, 0.45)
         for sign in (-1, 1):
-            end = (pivot[0] + sign * reach * math.sin(limit), pivot[1] - reach * math.cos(limit))
-            start = (
-                pivot[0] + sign * 0.25 * reach * math.sin(limit),
-                pivot[1] - 0.25 * reach * math.cos(limit),
-            )
-            pygame.draw.aaline(surface, color, start, end, 2)
-            pygame.draw.aacircle(surface, color, end, 3)
+            level = cue.pole if sign == cue.pole_side else 0.0
+            start, end = self._marker_line(pivot, sign, self._marker_reach(scale, level), limit)
+            if level <= 0.0:
+                pygame.draw.aaline(surface, faint, start, end, 2)
+                pygame.draw.aacircle(surface, faint, end, 3)
+                continue
+            beat = pulse(clock, level)
+            halo = lerp_color(pal.sky_bottom, DANGER_RED, 0.5 * level * beat)
+            pygame.draw.line(surface, halo, start, end, round(4 + 10 * level))
+            pygame.draw.circle(surface, halo, end, 5 + 7 * level)
+            bright = lerp_color(faint, (255, 120, 110), level)
+            pygame.draw.aaline(surface, bright, start, end, round(2 + 3 * level))
+            pygame.draw.aacircle(surface, bright, end, 3 + 2.5 * level)
 
     def _draw_cart(
         self, surface: pygame.Surface, cx: float, ground_y: float, scale: float, faded: bool
@@ -272,3 +478,7 @@ class ArenaRenderer:
             center = (wx, ground_y - wheel_r)
             pygame.draw.aacircle(surface, pal.wheel, center, wheel_r)
             pygame.draw.aacircle(surface, pal.hub, center, wheel_r * 0.42)
+
+
+def _view_rect(view: WorldView) -> pygame.Rect:
+    return pygame.Rect(round(view.left), round(view.top), round(view.width), round(view.height))
