@@ -1,5 +1,5 @@
 """Game feel, checked in the pixels a player sees: each level's pole at its real length, the red
-cue near the limits, the pole toppling after a fall, the finish burst and the medals.
+cue near the limits, the pole toppling after a fall, the finish burst, the ghost and the medals.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 import pygame
 import pytest
 
-from cartpole_game.game.render.arena_view import ArenaRenderer, view_fitting_pole
+from cartpole_game.game.render.arena_view import GHOST, ArenaRenderer, view_fitting_pole
 from cartpole_game.game.render.effects import CONFETTI_COLORS, FINISH_SECONDS, draw_finish
 from cartpole_game.game.render.hud import MEDAL_COLORS, draw_medal
 from cartpole_game.game.render.theme import Palette, Theme
@@ -161,6 +161,48 @@ def test_the_finish_is_a_pure_function_of_time_and_ends() -> None:
     assert shot(FINISH_SECONDS + 1.5) == bytes(800 * 600 * 3)  # over: nothing drawn
 
 
+# -- the ghost ---------------------------------------------------------------------------------
+def test_the_ghost_is_visible_and_fainter_than_the_real_cart(renderer: ArenaRenderer) -> None:
+    state, ghost = (0.8, 0.0, 0.0, 0.0), (-0.8, 0.0, 0.05, 0.0)
+    without = render(renderer, state)
+    with_ghost = render(renderer, state, ghost_state=ghost)
+    ground_y = VIEW.ground_y
+    cart_rows = slice(round(ground_y) - 70, round(ground_y) - 20)
+
+    def cart_columns(x: float) -> slice:
+        cx = round(world_to_screen(x, 0, VIEW)[0])
+        return slice(cx - 50, cx + 50)
+
+    ghost_box = (cart_rows, cart_columns(ghost[0]))
+    change = np.abs(with_ghost[ghost_box] - without[ghost_box]).sum(axis=-1)
+    assert (change > 20).sum() > 800  # the ghost cart is there
+    # In the ghost's own colour: a pale blue-white, bluer than red.
+    changed = with_ghost[ghost_box][change > 20]
+    assert (changed[:, 2] > changed[:, 0]).mean() > 0.9
+    assert np.abs(changed.mean(axis=0) - np.array(GHOST)).max() > 40  # translucent, not solid
+    # Fainter: it stands out from the sky far less than the real cart does.
+    sky = without[ghost_box].mean(axis=(0, 1))
+    real_box = (cart_rows, cart_columns(state[0]))
+    real_contrast = np.abs(without[real_box] - sky).sum(axis=-1).mean()
+    ghost_contrast = np.abs(with_ghost[ghost_box] - sky).sum(axis=-1).mean()
+    assert 0 < ghost_contrast < 0.6 * real_contrast
+    # And it never changes the real cart, drawn over it.
+    assert np.array_equal(with_ghost[real_box], without[real_box])
+
+
+def test_the_ghost_behind_the_real_cart_leaves_the_real_cart_on_top(
+    renderer: ArenaRenderer,
+) -> None:
+    state = (0.0, 0.0, 0.0, 0.0)
+    without = render(renderer, state)
+    overlapping = render(renderer, state, ghost_state=(0.1, 0.0, 0.1, 0.0))
+    ground_y = round(VIEW.ground_y)
+    body = (slice(ground_y - 66, ground_y - 22), slice(600, 680))  # the real cart's body
+    assert np.array_equal(overlapping[body], without[body])
+    beside = (slice(ground_y - 66, ground_y - 22), slice(700, 720))  # the ghost's, sticking out
+    assert not np.array_equal(overlapping[beside], without[beside])
+
+
 # -- medals ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("medal", ["bronze", "silver", "gold"])
 def test_a_medal_is_a_disc_of_its_metal_under_a_ribbon(medal: str) -> None:
@@ -181,6 +223,6 @@ def test_a_medal_not_yet_won_is_an_empty_outline() -> None:
 
 
 def test_effects_keep_the_picture_deterministic(renderer: ArenaRenderer) -> None:
-    kwargs = {"clock": 3.21}
+    kwargs = {"clock": 3.21, "ghost_state": (0.5, 0.0, 0.1, 0.0)}
     state = (2.3, 0.0, 0.9 * LIMIT, 0.0)
     assert np.array_equal(render(renderer, state, **kwargs), render(renderer, state, **kwargs))

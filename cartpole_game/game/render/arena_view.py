@@ -1,7 +1,7 @@
 """Draws one cart-pole arena: sky, track with its ±2.4 m limits, cart, wheels, pole, ±12° markers.
 
 Also what makes it feel like a game: the tension cue near the limits, the pole toppling when the
-episode is lost, and the finish burst at the goal.
+episode is lost, the finish burst at the goal, and a faint ghost of a best run.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pygame
 
 from cartpole_game.game.render.effects import (
@@ -34,7 +35,9 @@ from cartpole_game.game.render.theme import Color, Theme, blit_text
 from cartpole_game.game.render.transform import CartGeometry, WorldView, pole_tip, world_to_screen
 from cartpole_game.sim.physics import CARTPOLE_V1, CartPoleParams
 
+GHOST: Color = (196, 220, 255)  # a pale, cold blue-white: nothing else on screen is this colour
 TENSION_FADE_S = 0.9  # after a fall the red cue fades out over this long
+StateLike = Sequence[float] | np.ndarray  # (x, x_dot, theta, theta_dot)
 
 
 def lerp_color(a: Color, b: Color, t: float) -> Color:
@@ -216,6 +219,7 @@ class ArenaRenderer:
         ghost_action: int | None = None,
         faded: bool = False,
         *,
+        ghost_state: StateLike | None = None,
         fallen_for: float | None = None,
         finished_for: float | None = None,
         medal: str | None = None,
@@ -224,11 +228,12 @@ class ArenaRenderer:
     ) -> None:
         """Draw the arena for ``state`` = (x, x_dot, theta, theta_dot) into ``view``.
 
-        ``fallen_for``: seconds since the episode was lost (the pole topples to the ground); None
-        while it is not. ``finished_for``: seconds since the goal was reached (a gold flash,
-        confetti and ``medal`` from the cart). ``clock``: any running time in seconds, for the
-        throb of the tension cue (None: a still cue). ``tension=False`` turns the red cue near
-        the limits off.
+        ``ghost_state``: a faint ghost cart and pole there, behind the real one (see
+        :meth:`draw_ghost`). ``fallen_for``: seconds since the episode was lost (the pole topples
+        to the ground); None while it is not. ``finished_for``: seconds since the goal was
+        reached (a gold flash, confetti and ``medal`` from the cart). ``clock``: any running time
+        in seconds, for the throb of the tension cue (None: a still cue). ``tension=False`` turns
+        the red cue near the limits off.
         """
         clip = surface.get_clip()
         surface.set_clip(clip.clip(_view_rect(view)))
@@ -240,6 +245,7 @@ class ArenaRenderer:
                 force,
                 ghost_action,
                 faded,
+                ghost_state,
                 fallen_for,
                 finished_for,
                 medal,
@@ -261,6 +267,7 @@ class ArenaRenderer:
         force: float,
         ghost_action: int | None,
         faded: bool,
+        ghost_state: StateLike | None,
         fallen_for: float | None,
         finished_for: float | None,
         medal: str | None,
@@ -298,6 +305,8 @@ class ArenaRenderer:
             if cue.edge > 0:
                 self._draw_post_glow(surface, view, cue, clock, ui)
                 self._draw_post_alarm(surface, view, cue, clock)
+        if ghost_state is not None:
+            self._draw_ghost(surface, view, ghost_state)
 
         shadow = pygame.Rect(0, 0, geo.cart_width * scale * 1.2, 10)
         shadow.center = (round(cx), round(ground_y + 5))
@@ -455,6 +464,76 @@ class ArenaRenderer:
             bright = lerp_color(faint, (255, 120, 110), level)
             pygame.draw.aaline(surface, bright, start, end, round(2 + 3 * level))
             pygame.draw.aacircle(surface, bright, end, 3 + 2.5 * level)
+
+    def draw_ghost(self, surface: pygame.Surface, view: WorldView, state: StateLike) -> None:
+        """A faint outline of a cart and pole at ``state``: e.g. a replay of your best run.
+
+        Draw it after :meth:`draw_backdrop` and before the real cart (``draw(...,
+        ghost_state=...)`` does exactly that).
+        """
+        clip = surface.get_clip()
+        surface.set_clip(clip.clip(_view_rect(view)))
+        try:
+            self._draw_ghost(surface, view, state)
+        finally:
+            surface.set_clip(clip)
+
+    def _draw_ghost(self, surface: pygame.Surface, view: WorldView, state: StateLike) -> None:
+        x, theta = float(state[0]), float(state[2])
+        if not (math.isfinite(x) and math.isfinite(theta)):
+            return
+        geo = self.geometry
+        scale = view.pixels_per_metre
+        x = max(-view.half_span_m, min(view.half_span_m, x))
+        cx, ground_y = world_to_screen(x, 0, view)
+        pivot = world_to_screen(x, geo.pivot_height, view)
+        tip = world_to_screen(*pole_tip(x, theta, geo), view)
+        width = geo.cart_width * scale
+        height = geo.cart_height * scale
+        wheel_r = geo.wheel_radius * scale
+        pole_w = max(3, round(geo.pole_width * scale))
+        # Draw on a small transparent layer just covering the ghost, then blend it in.
+        body = pygame.Rect(0, 0, round(width), round(height))
+        body.midbottom = (round(cx), round(ground_y - wheel_r * 1.2))
+        area = body.union((round(cx - width / 2), round(ground_y - 1), round(width), 2))
+        area.union_ip(
+            pygame.Rect(
+                min(pivot[0], tip[0]),
+                min(pivot[1], tip[1]),
+                abs(tip[0] - pivot[0]) + 1,
+                abs(tip[1] - pivot[1]) + 1,
+            )
+        )
+        area = area.inflate(2 * pole_w + 8, 2 * pole_w + 8).clip(surface.get_clip())
+        if not area.width or not area.height:
+            return
+        layer = pygame.Surface(area.size, pygame.SRCALPHA)
+        ox, oy = area.topleft
+        body.move_ip(-ox, -oy)
+        pivot = (pivot[0] - ox, pivot[1] - oy)
+        tip = (tip[0] - ox, tip[1] - oy)
+        line = (*GHOST, 150)
+        # The pole as a hollow rod: a faint fill inside a brighter outline.
+        half = pole_w / 2
+        along = math.hypot(tip[0] - pivot[0], tip[1] - pivot[1]) or 1.0
+        nx, ny = -(tip[1] - pivot[1]) / along * half, (tip[0] - pivot[0]) / along * half
+        rod = [
+            (pivot[0] + nx, pivot[1] + ny),
+            (tip[0] + nx, tip[1] + ny),
+            (tip[0] - nx, tip[1] - ny),
+            (pivot[0] - nx, pivot[1] - ny),
+        ]
+        pygame.draw.polygon(layer, (*GHOST, 60), rod)
+        pygame.draw.polygon(layer, line, rod, 2)
+        radius = max(2, round(height * 0.25))
+        pygame.draw.rect(layer, (*GHOST, 46), body, border_radius=radius)
+        pygame.draw.rect(layer, line, body, width=2, border_radius=radius)
+        wheel_y = ground_y - wheel_r - oy
+        for wx in (body.left + width * 0.24, body.right - width * 0.24):
+            pygame.draw.circle(layer, (*GHOST, 30), (wx, wheel_y), wheel_r)
+            pygame.draw.circle(layer, line, (wx, wheel_y), wheel_r, 2)
+        pygame.draw.circle(layer, line, pivot, max(3, 0.03 * scale), 2)
+        surface.blit(layer, area)
 
     def _draw_cart(
         self, surface: pygame.Surface, cx: float, ground_y: float, scale: float, faded: bool
