@@ -31,7 +31,7 @@ VIGNETTE_ROWS = 90
 GLOW_LEVELS = 12
 # Sizes in pixels on the full 1280-wide screen (smaller arenas scale them).
 POST_GLOW_RADIUS = 110
-FLASH_RADIUS = 150
+FLASH_RADIUS = 120
 MEDAL_RADIUS = 34
 MEDAL_GLOW_RADIUS = 75
 
@@ -473,9 +473,11 @@ def _draw_confetti(
     dy = half_h[:, None] * sy
     px = (cx + xs)[:, None] + ca[:, None] * dx - sa[:, None] * dy
     py = (cy + ys)[:, None] + sa[:, None] * dx + ca[:, None] * dy
-    corners = np.stack((px, py), axis=-1).tolist()
-    show = (live & (size >= 1.0)).tolist()
-    colors = [CONFETTI_COLORS[i] for i in CONFETTI.color.tolist()]
+    # A smaller arena (versus) throws fewer pieces: the same density, half the cost.
+    count = max(16, round(len(xs) * min(1.0, scale)))
+    corners = np.stack((px[:count], py[:count]), axis=-1).tolist()
+    show = (live & (size >= 1.0))[:count].tolist()
+    colors = [CONFETTI_COLORS[i] for i in CONFETTI.color[:count].tolist()]
     polygon = pygame.draw.polygon
     for visible, points, color in zip(show, corners, colors, strict=True):
         if visible:
