@@ -9,31 +9,34 @@ from pathlib import Path
 import pytest
 
 from cartpole_game.core import atomic
-from cartpole_game.game.highscores import HighScores
+from cartpole_game.game.highscores import HighScores, table_key
+
+V1_1X = table_key("level6", 1.0)
+HALF = table_key("level6", 0.5)
 
 
-def test_scores_are_kept_per_time_scale(tmp_path: Path) -> None:
+def test_scores_are_kept_per_level_and_time_scale(tmp_path: Path) -> None:
     path = tmp_path / "highscores.json"
     scores = HighScores.load(path)
-    assert scores.submit(1.0, 42) is True
-    assert scores.submit(1.0, 30) is False
-    assert scores.submit(0.5, 7) is True
+    assert scores.submit(V1_1X, 42) is True
+    assert scores.submit(V1_1X, 30) is False
+    assert scores.submit(HALF, 7) is True
     again = HighScores.load(path)
-    assert again.get(1.0) == 42 and again.get(0.5) == 7 and again.get(2.0) == 0
-    assert json.loads(path.read_text())["best"] == {"0.5x": 7, "1x": 42}
+    assert again.get(V1_1X) == 42 and again.get(HALF) == 7 and again.get("level1 1x") == 0
+    assert json.loads(path.read_text())["best"] == {"level6 0.5x": 7, "level6 1x": 42}
 
 
 def test_write_is_atomic_old_file_survives_a_failed_rename(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "highscores.json"
     scores = HighScores.load(path)
-    scores.submit(1.0, 10)
+    scores.submit(V1_1X, 10)
     before = path.read_bytes()
 
     def failing_replace(src, dst):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(atomic.os, "replace", failing_replace)
-    assert scores.submit(1.0, 99) is True  # the game goes on with the new best in memory
+    assert scores.submit(V1_1X, 99) is True  # the game goes on with the new best in memory
     assert path.read_bytes() == before  # the file on disk is the old, complete one
     assert any("No space left" in w for w in scores.warnings)
     assert [p.name for p in tmp_path.iterdir()] == ["highscores.json"]  # no temp file left
@@ -47,6 +50,8 @@ def test_write_is_atomic_old_file_survives_a_failed_rename(tmp_path: Path, monke
         '{"best": {"1x": "lots"}, "format_version": 1}',
         "[1, 2, 3]",
         '{"best": {"1x": 5}, "format_version": 99}',
+        "[" * 1000 + "]" * 1000,
+        '{"best": {"1x": 1e999}, "format_version": 1}',
     ],
 )
 def test_corrupt_file_is_moved_aside_with_a_warning(tmp_path: Path, content: str) -> None:
@@ -57,7 +62,7 @@ def test_corrupt_file_is_moved_aside_with_a_warning(tmp_path: Path, content: str
     assert len(scores.warnings) == 1 and "corrupt" in scores.warnings[0]
     aside = [p for p in tmp_path.iterdir() if p.name.startswith("highscores.json.corrupt-")]
     assert len(aside) == 1 and aside[0].read_text() == content
-    assert scores.submit(1.0, 3) and HighScores.load(path).get(1.0) == 3
+    assert scores.submit(V1_1X, 3) and HighScores.load(path).get(V1_1X) == 3
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
@@ -67,8 +72,8 @@ def test_unwritable_directory_warns(tmp_path: Path) -> None:
     locked.chmod(0o500)
     try:
         scores = HighScores.load(locked / "highscores.json")
-        scores.submit(1.0, 5)
-        assert scores.get(1.0) == 5 and scores.warnings
+        scores.submit(V1_1X, 5)
+        assert scores.get(V1_1X) == 5 and scores.warnings
     finally:
         locked.chmod(0o700)
 
@@ -78,6 +83,23 @@ def test_directory_in_place_of_file_warns(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
     scores = HighScores.load(blocker / "highscores.json")
-    assert scores.submit(1.0, 5) is True
-    assert scores.get(1.0) == 5
+    assert scores.submit(V1_1X, 5) is True
+    assert scores.get(V1_1X) == 5
     assert any("could not save" in w for w in scores.warnings)
+
+
+def test_invalid_utf8_and_a_fifo_are_refused_without_hanging(tmp_path: Path) -> None:
+    path = tmp_path / "highscores.json"
+    path.write_bytes(b'{"best": {"1x": 5}, "format_version": 1, "x": "\xff"}')
+    scores = HighScores.load(path)
+    assert scores.best == {} and "not UTF-8" in scores.warnings[0]
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    scores = HighScores.load(fifo)  # would block forever if opened for a plain read
+    assert scores.best == {} and "not a regular file" in scores.warnings[0]
+
+
+def test_old_tables_by_speed_alone_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "highscores.json"
+    path.write_text('{"best": {"1x": 100, "0.5x": 51}, "format_version": 1}')
+    assert HighScores.load(path).get("1x") == 100

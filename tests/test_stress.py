@@ -85,7 +85,7 @@ def test_kill_9_during_saves_never_corrupts_the_files(tmp_path: Path) -> None:
 
     scores_path = tmp_path / "highscores.json"
     ckpt_path = tmp_path / "agent.safetensors"
-    HighScores.load(scores_path).submit(1.0, 1)
+    HighScores.load(scores_path).submit("1x", 1)
     script = WRITER.format(
         root=str(REPO_ROOT),
         scores=str(scores_path),
@@ -99,7 +99,7 @@ def test_kill_9_during_saves_never_corrupts_the_files(tmp_path: Path) -> None:
         os.kill(writer.pid, signal.SIGKILL)
         writer.wait()
         scores = HighScores.load(scores_path)
-        assert scores.warnings == [] and scores.get(1.0) >= 1
+        assert scores.warnings == [] and scores.get("1x") >= 1
         if ckpt_path.exists():
             load_checkpoint(ckpt_path)  # raises on a torn file
             load_agent(str(ckpt_path))
