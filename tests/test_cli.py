@@ -101,10 +101,18 @@ def test_headless_runs_are_deterministic(tmp_path: Path) -> None:
 
 def test_episodes_bound_ends_the_run(tmp_path: Path) -> None:
     result = run_play(
-        "play", "--headless", "--episodes", "2", "--seed", "1", "--data-dir", str(tmp_path)
+        "watch", "--headless", "--episodes", "2", "--seed", "1", "--data-dir", str(tmp_path)
     )
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "highscores.json").exists()
+
+
+@pytest.mark.parametrize(
+    "args", [("play",), ("takeover",), ("versus", "--left", "human", "--right", "dqn")]
+)
+def test_headless_play_needs_frames_because_no_push_can_start_it(args: tuple[str, ...]) -> None:
+    result = run_play(*args, "--headless", "--episodes", "2")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "waits for a player's first push" in result.stderr
 
 
 def test_menu_is_the_default_mode(tmp_path: Path) -> None:

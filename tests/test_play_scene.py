@@ -10,13 +10,24 @@ import pytest
 
 from cartpole_game.game.app import App
 from cartpole_game.game.config import LoopConfig, RunConfig
+from cartpole_game.game.highscores import table_key
 from cartpole_game.game.scenes.overlays import PauseOverlay
 from cartpole_game.game.scenes.play import PlayScene
+from cartpole_game.sim.levels import LEVELS
 
 
-def make_app(tmp_path: Path, **loop) -> App:
+def make_app(tmp_path: Path, level: int | None = len(LEVELS), **loop) -> App:
+    """Play, by default on the last level (CartPole-v1) at 1x unless ``loop`` says otherwise."""
+    loop.setdefault("time_scale", 1.0 if level == len(LEVELS) else None)
     return App(
-        RunConfig(mode="play", headless=True, seed=0, data_dir=tmp_path, loop=LoopConfig(**loop))
+        RunConfig(
+            mode="play",
+            headless=True,
+            seed=0,
+            data_dir=tmp_path,
+            level=level,
+            loop=LoopConfig(**loop),
+        )
     )
 
 
@@ -67,13 +78,28 @@ def test_a_and_d_push_too(tmp_path: Path) -> None:
         app.close()
 
 
+def test_nothing_moves_until_the_first_push(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    try:
+        scene = play_scene(app)
+        start = scene.arena.state.copy()
+        for _ in range(300):  # five seconds untouched: the run waits for the player
+            app.frame()
+        assert scene.waiting and scene.arena.score == 0
+        assert scene.arena.state.tobytes() == start.tobytes()
+    finally:
+        app.close()
+
+
 def test_no_key_applies_zero_force(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     try:
         scene = play_scene(app)
-        for _ in range(120):  # past the "Ready?" pause, into the episode
+        key(pygame.KEYDOWN, pygame.K_RIGHT)
+        key(pygame.KEYUP, pygame.K_RIGHT)  # one tap starts the run
+        for _ in range(12):
             app.frame()
-        assert scene.arena.score > 0
+        assert scene.arena.score > 1
         assert scene.arena.env.last_force == 0.0
         assert scene.arena.last_action == 2
     finally:
@@ -157,16 +183,29 @@ def test_time_scale_changes_simulated_steps_through_the_app(tmp_path: Path, scal
         scaled.close()
 
 
+def test_play_starts_on_the_first_level_at_its_own_speed(tmp_path: Path) -> None:
+    app = make_app(tmp_path, level=None)
+    try:
+        scene = play_scene(app)
+        first = LEVELS[0]
+        assert scene.level is first and app.ctx.time_scale == first.time_scale
+        assert scene.arena.params == first.params
+    finally:
+        app.close()
+
+
 def test_high_score_recorded_after_an_episode(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     try:
         scene = play_scene(app)
+        key(pygame.KEYDOWN, pygame.K_LEFT)
+        key(pygame.KEYUP, pygame.K_LEFT)
         for _ in range(400):
             app.frame()
             if scene.arena.done:
                 break
         assert scene.arena.done
-        assert app.ctx.high_scores.get(1.0) == scene.arena.score > 0
+        assert app.ctx.high_scores.get(table_key("level6", 1.0)) == scene.arena.score > 0
         assert (tmp_path / "highscores.json").exists()
     finally:
         app.close()

@@ -14,6 +14,7 @@ from cartpole_game.game.app import App
 from cartpole_game.game.config import RunConfig
 from cartpole_game.sim.arena import Arena
 from cartpole_game.sim.disturbances import Disturbances
+from cartpole_game.sim.levels import LEVELS
 from cartpole_game.sim.replay import FORMAT_VERSION, Replay, load_replay, play_back
 from tests.helpers import run_play
 
@@ -135,14 +136,17 @@ def test_best_human_run_is_saved_automatically(tmp_path: Path) -> None:
     try:
         scene = app.ctx.stack.top
         pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_LEFT))
-        for _ in range(300):
+        for _ in range(900):
             app.frame()
             if scene.arena.done:
                 break
         assert scene.arena.done and scene.new_best
-        saved = tmp_path / "replays" / "best-1x.json"
+        # Filed under the level and the speed the run started at: the first level's own.
+        first = LEVELS[0]
+        saved = tmp_path / "replays" / f"best-level1-{first.time_scale:g}x.json"
         replay = load_replay(saved)
         assert replay.score == scene.arena.score and replay.drivers == ((0, "human"),)
+        assert replay.level == 1 and replay.params == first.params
         assert play_back(replay).tobytes() == scene.arena.state.tobytes()
     finally:
         app.close()

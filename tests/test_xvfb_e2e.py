@@ -98,6 +98,8 @@ def game_window(display: str, data_dir: Path, *args: str):
     always stops it, then puts what it printed on stderr into the list."""
     env = {k: v for k, v in os.environ.items() if k != "SDL_VIDEODRIVER"}
     env.update(DISPLAY=display, SDL_AUDIODRIVER="dummy", CARTPOLE_GAME_DATA_DIR=str(data_dir))
+    # A fresh data directory would open on the first-run lesson; these tests play at once.
+    (data_dir / "progress.json").write_text('{"format_version": 1, "lesson_seen": true}\n')
     game = subprocess.Popen(
         [sys.executable, str(REPO_ROOT / "play.py"), *args],
         env=env,

@@ -57,15 +57,21 @@ def add_drawing_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--time-scale",
         type=time_scale,
-        default=1.0,
         metavar="X",
-        help="simulated time per real second, 0.25 to 2 (default 1)",
+        help="simulated time per real second, 0.25 to 2 (default: the level's speed, else 1)",
     )
     group.add_argument(
         "--data-dir",
         type=Path,
         metavar="DIR",
         help="where high scores and replays are kept (default: the user data dir)",
+    )
+    group.add_argument(
+        "--summary",
+        type=Path,
+        metavar="PATH.json",
+        help="when the session ends (also on SIGTERM or closing the window), write one record "
+        "per episode here",
     )
     group.add_argument("--report-first-frame", action="store_true", help=argparse.SUPPRESS)
 
@@ -104,9 +110,11 @@ def run_config_from_args(args: argparse.Namespace) -> RunConfig:
         if args.screenshot.suffix.lower() != ".png":
             raise UsageError(f"--screenshot {args.screenshot}: the file name must end in .png")
         check_writable_file(args.screenshot, "screenshot")
+    if args.summary is not None:
+        check_writable_file(args.summary, "summary")
     if args.headless and args.frames is None and args.episodes is None:
         raise UsageError("--headless needs --frames N or --episodes N, or it would never end")
-    return RunConfig(
+    config = RunConfig(
         mode=args.mode,
         headless=args.headless,
         frames=args.frames,
@@ -114,9 +122,16 @@ def run_config_from_args(args: argparse.Namespace) -> RunConfig:
         seed=args.seed,
         screenshot=args.screenshot,
         data_dir=args.data_dir,
+        summary=args.summary,
         loop=LoopConfig(time_scale=args.time_scale),
         **MODES[args.mode].settings_from_args(args),
     )
+    if config.headless and config.frames is None and MODES[config.mode].waits_for_player(config):
+        raise UsageError(
+            f"{config.mode} waits for a player's first push, which cannot come --headless: "
+            "give --frames N"
+        )
+    return config
 
 
 def run_command(argv: list[str], prog: str) -> int:

@@ -20,11 +20,14 @@ from cartpole_game.core.errors import UserFacingError
 from cartpole_game.game.arguments import HUMAN
 from cartpole_game.game.config import RunConfig
 from cartpole_game.game.input.bindings import dispatch
+from cartpole_game.game.input.gamepad import Gamepads
 from cartpole_game.game.input.tables import GLOBAL
 from cartpole_game.game.loop import Clock, FixedStepAccumulator, RealClock, VirtualClock
 from cartpole_game.game.modes import MODES
 from cartpole_game.game.recording import GifRecorder, safe_name, take_screenshot
 from cartpole_game.game.render.letterbox import fit, to_logical
+from cartpole_game.game.scenes.lesson import first_run_lesson
+from cartpole_game.game.summary import write_summary
 from cartpole_game.sim.controllers import Controller, ExplainingController, HumanController
 from cartpole_game.sim.replay import Replay, load_replay
 
@@ -39,6 +42,7 @@ class App:
             os.environ["SDL_VIDEODRIVER"] = "dummy"
             os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
         from cartpole_game.game.highscores import HighScores, default_data_dir
+        from cartpole_game.game.progress import Progress
         from cartpole_game.game.render.arena_view import ArenaRenderer
         from cartpole_game.game.render.hud import Hud
         from cartpole_game.game.render.theme import Theme
@@ -65,9 +69,10 @@ class App:
             arena_renderer=ArenaRenderer(theme),
             hud=Hud(theme),
             high_scores=HighScores.load(data_dir / "highscores.json"),
+            progress=Progress.load(data_dir / "progress.json"),
             data_dir=data_dir,
             sounds=SoundBoard(),
-            time_scale=config.loop.time_scale,
+            time_scale=config.loop.time_scale or 1.0,
             screen_size=(config.display.width, config.display.height),
         )
         self.ctx.modes = MODES
@@ -76,6 +81,7 @@ class App:
         if self.ctx.sounds.problem and not config.headless:
             self.ctx.notify(self.ctx.sounds.problem.capitalize(), 5.0)
         self.recorder = GifRecorder()
+        self.gamepads = Gamepads(self.ctx.notify)  # opens pads as they are plugged in
         self.global_bindings = GLOBAL
         self._global_handlers = self.global_handlers()  # every event is looked up: build once
         self.mouse_events = frozenset(
@@ -90,6 +96,10 @@ class App:
         self.first_frame_at: float | None = None
         self._last_time = self.clock.now()
         self.ctx.open_mode(config.mode)
+        # A player's very first start with a window: the lesson first, over the mode asked for.
+        lesson = first_run_lesson(self.ctx)
+        if lesson is not None:
+            self.ctx.stack.push(lesson)
 
     @property
     def running(self) -> bool:
@@ -104,7 +114,7 @@ class App:
         now = self.clock.now()
         real_dt = now - self._last_time
         self._last_time = now
-        for event in pygame.event.get():
+        for event in self.gamepads.events(pygame.event.get()):
             if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
                 self._window_resized()
             if event.type in self.mouse_events and self.screen is not self.window:
@@ -221,13 +231,24 @@ class App:
             raise UserFacingError(f"cannot write screenshot {path}: {exc}") from None
 
     def close(self) -> None:
+        summary = [*self.ctx.episodes]
+        for scene in self.ctx.stack.scenes:
+            summary.extend(scene.running_episodes())
         while len(self.ctx.stack):
             self.ctx.stack.pop()
         if self.recorder.active:
             self._finish_recording()
         self.recorder.wait()
+        self.gamepads.close()
         self.ctx.sounds.close()
         self.pygame.display.quit()
+        if self.config.summary is not None:
+            try:
+                write_summary(self.config.summary, summary)
+            except OSError as exc:
+                raise UserFacingError(
+                    f"cannot write the summary {self.config.summary}: {exc.strerror or exc}"
+                ) from None
 
     def agent(self, spec: str) -> ExplainingController:
         """The agent ``spec`` names, loaded once (numpy only, no torch)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cartpole_game.agents.registry import named_agents
 from cartpole_game.core.errors import UsageError
+from cartpole_game.sim.levels import LEVELS, level_by_spec
 from cartpole_game.sim.timescale import MAX_TIME_SCALE, MIN_TIME_SCALE
 
 HUMAN = "human"
@@ -101,4 +102,22 @@ def add_agent_argument(parser: argparse.ArgumentParser, what: str = "the agent")
         default="dqn",
         metavar=agent_choices(),
         help=f"{what}: a shipped agent or an agent file (default dqn)",
+    )
+
+
+def level_number(text: str) -> int:
+    """A level of the ladder by number or name; its number."""
+    try:
+        return level_by_spec(text).number
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_level_argument(parser: argparse.ArgumentParser, default: str) -> None:
+    """``--level N|NAME``: which level of the ladder (``python play.py levels`` lists them)."""
+    parser.add_argument(
+        "--level",
+        type=level_number,
+        metavar="N|NAME",
+        help=f"a level, 1 to {len(LEVELS)} or its name (see: levels); default {default}",
     )

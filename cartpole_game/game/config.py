@@ -20,7 +20,7 @@ class DisplayConfig:
 class LoopConfig:
     step: float = CARTPOLE_V1.tau  # the simulation always advances in steps of this size
     max_steps_per_frame: int = 5  # catch-up cap: past it, the game slows rather than spirals
-    time_scale: float = 1.0
+    time_scale: float | None = None  # None: the level's own speed (1x outside the ladder)
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class RunConfig:
     right: str = "dqn"
     rounds: int = 3  # versus: best of N
     replay: Path | None = None  # replay mode: the file to play back
+    level: int | None = None  # play, watch, takeover: the ladder's level (None: play's next one)
+    summary: Path | None = None  # where the session summary goes when the session ends
     train: TrainConfig = TrainConfig()
     display: DisplayConfig = DisplayConfig()
     loop: LoopConfig = LoopConfig()

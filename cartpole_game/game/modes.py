@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from cartpole_game.game.scenes import menu, play, replay_scene, takeover, train_view, versus, watch
+from cartpole_game.game.scenes import (
+    ladder,
+    lesson,
+    menu,
+    play,
+    replay_scene,
+    takeover,
+    train_view,
+    versus,
+    watch,
+)
 from cartpole_game.game.scenes.base import ModeSpec
 
 MODES: dict[str, ModeSpec] = {
@@ -10,6 +20,8 @@ MODES: dict[str, ModeSpec] = {
     for spec in (
         menu.MODE,
         play.MODE,
+        lesson.MODE,
+        ladder.MODE,
         watch.MODE,
         takeover.MODE,
         versus.MODE,

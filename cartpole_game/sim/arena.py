@@ -7,12 +7,14 @@ No pygame here. Scenes own arenas and step them at the fixed 0.02 s; the rendere
 from __future__ import annotations
 
 import enum
+import itertools
 import secrets
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from cartpole_game.sim import physics
+from cartpole_game.sim.actions import NO_PUSH
 from cartpole_game.sim.controllers import Controller, push_fraction
 from cartpole_game.sim.env import CartPoleEnv
 
@@ -49,6 +51,15 @@ class EpisodeLog:
     wind: list[tuple[int, float]] = field(default_factory=list)
     drivers: list[tuple[int, str]] = field(default_factory=list)
     analog: list[tuple[int, float]] = field(default_factory=list)
+
+    def push_steps_by(self, name: str) -> int:
+        """Steps in which ``name`` drove and pushed (a step without a push is not counted)."""
+        bounds = [*self.drivers, (len(self.actions), "")]
+        total = 0
+        for (start, driver), (end, _) in itertools.pairwise(bounds):
+            if driver == name:
+                total += sum(1 for action in self.actions[start:end] if action != NO_PUSH)
+        return total
 
 
 def fresh_seed() -> int:
@@ -88,9 +99,10 @@ class Arena:
         """Simulated seconds survived this episode."""
         return self.score * self.params.tau
 
-    def reset(self) -> None:
-        """Start a new episode. Episodes use seed, seed+1, ... so each one can be replayed."""
-        seed = self._next_seed
+    def reset(self, seed: int | None = None) -> None:
+        """Start a new episode. Episodes use seed, seed+1, ... so each one can be replayed;
+        ``seed`` starts from another (a ghost's run: the same start as the recording)."""
+        seed = self._next_seed if seed is None else seed
         self._next_seed = seed + 1
         self.log = EpisodeLog(seed=seed, drivers=[(0, self.controller.name)])
         self.steps_by_driver = {}

@@ -89,7 +89,7 @@ LEVELS: tuple[Level, ...] = (
     Level(
         1,
         "Broom",
-        "a long pole in slow motion and softer pushes, like balancing a broom",
+        "like balancing a broom: a long pole, in slow motion",
         dataclasses.replace(V1, length=0.9, force_mag=7.0),
         time_scale=0.5,
         goal_steps=300,
@@ -98,7 +98,7 @@ LEVELS: tuple[Level, ...] = (
     Level(
         2,
         "Moon",
-        "the Moon's gravity: the pole falls slowly, but pushes are full strength",
+        "the Moon's gravity: the pole falls slowly",
         dataclasses.replace(V1, length=0.6, gravity=1.62),
         time_scale=0.5,
         goal_steps=400,

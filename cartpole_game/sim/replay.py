@@ -24,6 +24,8 @@ from cartpole_game.core.atomic import atomic_write_text
 from cartpole_game.core.errors import FileFormatError
 from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
 from cartpole_game.sim.arena import Arena, EpisodeLog
+from cartpole_game.sim.levels import LEVELS, PHYSICS_KEYS
+from cartpole_game.sim.physics import CARTPOLE_V1, CartPoleParams
 from cartpole_game.sim.timescale import MAX_TIME_SCALE, MIN_TIME_SCALE
 
 FORMAT = "cartpole_game-replay"
@@ -48,9 +50,13 @@ class Replay:
     time_scale: float = 1.0
     recorded_at: str = ""
     analog: tuple[tuple[int, float], ...] = ()  # (step, signed fraction of the full force)
+    level: int = len(LEVELS)  # the ladder's number; files from before levels were CartPole-v1
+    params: CartPoleParams = CARTPOLE_V1  # the physics it was played with, kept in the file
 
     @classmethod
-    def from_arena(cls, arena: Arena, mode: str, time_scale: float) -> Replay:
+    def from_arena(
+        cls, arena: Arena, mode: str, time_scale: float, level: int = len(LEVELS)
+    ) -> Replay:
         log: EpisodeLog = arena.log
         return cls(
             seed=log.seed,
@@ -65,6 +71,8 @@ class Replay:
             mode=mode,
             time_scale=time_scale,
             recorded_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+            level=level,
+            params=arena.params,
         )
 
     def to_json(self) -> str:
@@ -74,6 +82,9 @@ class Replay:
             "mode": self.mode,
             "time_scale": self.time_scale,
             "recorded_at": self.recorded_at,
+            "level": self.level,
+            "physics": {key: getattr(self.params, key) for key in PHYSICS_KEYS},
+            "goal_steps": self.params.max_episode_steps,
             "seed": self.seed,
             "score": self.score,
             "end_reason": self.end_reason,
@@ -196,6 +207,8 @@ def _parse(data: Any) -> Replay:
         f"'time_scale' must be between {MIN_TIME_SCALE:g} and {MAX_TIME_SCALE:g}",
     )
     return Replay(
+        level=_int(data.get("level", len(LEVELS)), "level", 1, len(LEVELS)),
+        params=_params(data),
         seed=_int(data.get("seed"), "seed", 0, 2**32 - 1),
         actions=tuple(int(c) for c in actions_text),
         pokes=_events(data.get("pokes", []), "pokes", steps),
@@ -231,6 +244,19 @@ def _analog(value: Any, actions_text: str) -> tuple[tuple[int, float], ...]:
         )
         out.append((step, fraction))
     return tuple(out)
+
+
+def _params(data: dict[str, Any]) -> CartPoleParams:
+    """The physics a replay names; files from before levels played CartPole-v1."""
+    physics = data.get("physics", {})
+    _need(isinstance(physics, dict), "'physics' must be a table")
+    values = {}
+    for key in PHYSICS_KEYS:
+        value = _finite(physics.get(key, getattr(CARTPOLE_V1, key)), f"physics {key}")
+        _need(0 < value <= 1000, f"'physics {key}' out of range: {value}")
+        values[key] = value
+    goal = _int(data.get("goal_steps", CARTPOLE_V1.max_episode_steps), "goal_steps", 1, MAX_STEPS)
+    return CartPoleParams(**values, max_episode_steps=goal)
 
 
 class ReplayController:
@@ -274,7 +300,7 @@ class ReplayDriver:
     def __init__(self, replay: Replay) -> None:
         self.replay = replay
         self.controller = ReplayController(replay.actions, analog=replay.analog)
-        self.arena = Arena(self.controller, seed=replay.seed)
+        self.arena = Arena(self.controller, seed=replay.seed, params=replay.params)
         self._pokes: dict[int, list[float]] = {}
         for step, delta in replay.pokes:
             self._pokes.setdefault(step, []).append(delta)

@@ -333,4 +333,62 @@ PAUSE_OVERLAY = BindingTable(
     ),
 )
 
-SCENE_TABLES = (PLAY, TAKEOVER, WATCH, REPLAY, VERSUS, MENU, TRAIN, PAUSE_OVERLAY)
+# -- the ladder of levels: the menu's keys, but Esc goes back to the menu -------------------------
+LADDER = BindingTable(
+    "ladder",
+    (*MENU.without("back").bindings, replace(BACK, help="back to the menu", status="menu")),
+)
+
+# -- play's offer after three quick falls ---------------------------------------------------------
+OFFER = BindingTable(
+    "offer",
+    (
+        Binding(
+            "slow_down",
+            key_set(pygame.K_MINUS, pygame.K_KP_MINUS),
+            "−",
+            "slow down a step",
+            buttons=button_set(PAD_X),
+            pad="X",
+        ),
+        Binding(
+            "easier_level",
+            key_set(pygame.K_l),
+            "L",
+            "back to the level before",
+            buttons=button_set(PAD_Y),
+            pad="Y",
+        ),
+        Binding(
+            "keep_going",
+            key_set(pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_ESCAPE),
+            "Enter",
+            "keep going",
+            buttons=button_set(PAD_A),
+            pad="A",
+        ),
+    ),
+)
+
+# -- the first-run lesson: push as in play, Enter goes on, Esc skips it ---------------------------
+LESSON = BindingTable(
+    "lesson",
+    (
+        PUSH_LEFT,
+        PUSH_RIGHT,
+        Binding(
+            "continue",
+            key_set(pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE),
+            "Enter  or  Space",
+            "continue (at the end: start level 1)",
+            "Enter",
+            "continue",
+            buttons=button_set(PAD_A),
+            pad="A",
+        ),
+        replace(BACK, help="skip the lesson", status="skips the lesson"),
+    ),
+)
+
+# Scenes a player can ask for help in (a two-choice dialog like OFFER has no help of its own).
+SCENE_TABLES = (PLAY, TAKEOVER, WATCH, REPLAY, VERSUS, MENU, LADDER, TRAIN, PAUSE_OVERLAY)

@@ -100,3 +100,13 @@ def blit_text(
     rect = rendered.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
     surface.blit(rendered, rect)
     return rect
+
+
+def fit_text(theme: Theme, text: str, size: int, max_width: int, bold: bool = False) -> str:
+    """``text``, cut short with "…" if it would be wider than ``max_width`` pixels."""
+    font = theme.fonts.font(size, bold)
+    if font.size(text)[0] <= max_width:
+        return text
+    while text and font.size(text + "…")[0] > max_width:
+        text = text[:-1]
+    return text.rstrip() + "…"

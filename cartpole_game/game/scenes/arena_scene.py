@@ -3,34 +3,42 @@
 Play, watch and takeover are this scene with different drivers. It owns the input that every
 single-arena mode shares: pause, restart, time scale, help, pokes (click or drag the pole, P),
 wind (W), hints (G), and the end-of-episode banner, high scores and best-run replays.
+
+A human's run waits for the first push: an untouched window records nothing. A run is filed
+under the level and the speed it started at; changing the speed midway makes it unranked.
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import pygame
 
-from cartpole_game.game.arguments import add_agent_argument
-from cartpole_game.game.input.bindings import dispatch
+from cartpole_game.game.arguments import add_agent_argument, add_level_argument
+from cartpole_game.game.highscores import table_key, table_title
+from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
+from cartpole_game.game.input.gamepad import DEVICE_EVENTS, move_stick
 from cartpole_game.game.input.tables import PLAY
-from cartpole_game.game.render.arena_view import draw_arrow
+from cartpole_game.game.render.arena_view import draw_arrow, view_fitting_pole
 from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
 from cartpole_game.game.render.hud import HudInfo
-from cartpole_game.game.render.theme import blit_text
+from cartpole_game.game.render.theme import blit_text, fit_text
 from cartpole_game.game.render.transform import WorldView, pole_tip, world_to_screen
-from cartpole_game.game.scenes.base import MenuEntry, ModeSpec, Scene, SceneContext
+from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
+from cartpole_game.game.summary import EpisodeSummary, summarize
 from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
 from cartpole_game.sim.arena import Arena, EndReason
 from cartpole_game.sim.controllers import Controller, ExplainingController, HumanController
 from cartpole_game.sim.disturbances import Disturbances, poke_from_drag
+from cartpole_game.sim.levels import LEVELS, Level
 from cartpole_game.sim.replay import Replay
 
 RESTART_DELAY = 2.5  # seconds of simulated time the end banner shows before the next round
-READY_TIME = 1.2  # a frozen "Ready?" before a human's round; the first push starts it at once
 POLE_GRAB_PX = 28  # how close to the pole a click must land to poke it
 
 ARENA_VIEW = WorldView(0, 0, 1280, 720, half_span_m=3.0, ground_frac=0.7)
@@ -38,6 +46,7 @@ TOP_BAR = pygame.Rect(16, 12, 1248, 76)
 GAUGE_ROW = pygame.Rect(16, 612, 1248, 92)
 DECISION_RECT = pygame.Rect(936, 100, 328, 132)
 BANNER_CENTER = (640, 192)
+PROMPT_RECT = pygame.Rect(32, 156, 480, 150)
 
 
 def distance_to_segment(
@@ -51,9 +60,14 @@ def distance_to_segment(
     return math.hypot(p[0] - (ax + t * dx), p[1] - (ay + t * dy))
 
 
-def end_banner_text(reason: EndReason, score: int, new_best: bool) -> tuple[str, str]:
-    title = "500 steps — perfect balance!" if reason is EndReason.MAX_STEPS else reason.value
-    subtitle = f"Score {score}" + ("  ·  new best!" if new_best else "") + "  ·  R to go again"
+def end_banner_text(
+    reason: EndReason, score: int, new_best: bool, medal: str | None = None
+) -> tuple[str, str]:
+    title = f"Goal! {score} steps balanced" if reason is EndReason.MAX_STEPS else reason.value
+    extras = [f"{medal} medal!"] if medal else []
+    if new_best:
+        extras.append("new best!")
+    subtitle = "  ·  ".join([f"Score {score}", *extras, "R to go again"])
     return title, subtitle
 
 
@@ -71,6 +85,7 @@ class ArenaScene(Scene):
         agent_drives: bool = False,
         agent_loader: Callable[[], ExplainingController] | None = None,
         driver: Controller | None = None,
+        level: Level | None = None,
     ) -> None:
         super().__init__(ctx)
         self.human = human
@@ -78,11 +93,20 @@ class ArenaScene(Scene):
         self.agent_loader = agent_loader  # lazily loads an agent for hints in play mode
         first = driver or (agent if (agent_drives or human is None) and agent else human)
         assert first is not None, "an arena scene needs a driver"
-        self.arena = Arena(first, seed=ctx.config.seed)
-        self.disturbances = Disturbances(self.arena.log.seed)
+        self.level = level or LEVELS[-1]
+        if ctx.config.loop.time_scale is None:  # no --time-scale: the level's own speed
+            ctx.time_scale = self.level.time_scale
+        self.arena = Arena(first, seed=ctx.config.seed, params=self.level.params)
+        # Zoomed out just enough that the level's pole stays under the top bar.
+        self.view = view_fitting_pole(ARENA_VIEW, self.level.params, TOP_BAR.bottom)
+        self.disturbances = self._disturbances_for_episode()
         self.ended_for = 0.0
         self.new_best = False
-        self.ready_for = READY_TIME if self.human_driving else 0.0
+        self.new_medal: str | None = None
+        # A human's run starts at the first push; until then the arena waits, frozen.
+        self.waiting = self.human_driving
+        self.run_scale = ctx.time_scale  # the speed this run started at: its table
+        self.ranked = True  # False once the speed changes mid-run
         self.show_hint = False
         self.values: np.ndarray | None = None
         self.drag_start: tuple[int, int] | None = None
@@ -109,8 +133,8 @@ class ArenaScene(Scene):
             "push_right": lambda: self.push(PUSH_RIGHT),
             "pause": self.pause,
             "restart": self.restart,
-            "faster": lambda: self.ctx.change_time_scale(+1),
-            "slower": lambda: self.ctx.change_time_scale(-1),
+            "faster": lambda: self.change_speed(+1),
+            "slower": lambda: self.change_speed(-1),
             "help": self.show_help,
             "poke": lambda: self.poke(self.disturbances.random_poke()),
             "wind": self.toggle_wind,
@@ -125,7 +149,7 @@ class ArenaScene(Scene):
         }
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type in (pygame.KEYDOWN, pygame.KEYUP):
+        if event.type in COMMAND_EVENTS:
             dispatch(self.bindings, event, self.press_handlers(), self.release_handlers())
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             if self._on_pole(event.pos):
@@ -135,7 +159,7 @@ class ArenaScene(Scene):
         elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self.drag_start:
             dx_px = event.pos[0] - self.drag_start[0]
             self.drag_start = self.drag_now = None
-            self.poke(poke_from_drag(dx_px / ARENA_VIEW.pixels_per_metre))
+            self.poke(poke_from_drag(dx_px / self.view.pixels_per_metre))
         elif event.type == pygame.WINDOWFOCUSGAINED:
             self.had_focus = True
         elif event.type == pygame.WINDOWFOCUSLOST:
@@ -145,6 +169,16 @@ class ArenaScene(Scene):
             self.drag_start = self.drag_now = None
             if self.had_focus and not self.arena.done and not self.ctx.config.headless:
                 self.pause()
+        elif event.type == pygame.JOYAXISMOTION and self.human is not None:
+            pushing = move_stick(self.human, event, self.level.analog)
+            if pushing and self.human_driving and self.waiting and not self.arena.done:
+                self.start_run()
+        elif event.type in DEVICE_EVENTS:
+            # A gamepad plugged in or pulled out: let go of what it held, and pause a human's run.
+            if self.human is not None:
+                self.human.release_all()
+            if self.human_driving and not self.waiting and not self.arena.done:
+                self.pause()
 
     def push(self, direction: int) -> None:
         if self.human is None:
@@ -152,8 +186,25 @@ class ArenaScene(Scene):
         if self.human_driving and not self.arena.done:
             self.ctx.sounds.play("push")
         self.human.press(direction)
-        if self.human_driving:
-            self.ready_for = 0.0
+        if self.human_driving and self.waiting and not self.arena.done:
+            self.start_run()
+
+    def start_run(self) -> None:
+        """The first push: the run starts now, at the speed it will be filed under."""
+        self.waiting = False
+        self.run_scale = self.ctx.time_scale
+        self.ranked = True
+
+    def change_speed(self, direction: int) -> None:
+        before = self.ctx.time_scale
+        self.ctx.change_time_scale(direction)
+        if self.ctx.time_scale == before:
+            return
+        if self.waiting or self.arena.done:
+            self.run_scale = self.ctx.time_scale
+        elif self.ranked and self.human is not None:
+            self.ranked = False
+            self.ctx.notify(f"Speed {self.ctx.time_scale:g}×: this run is now unranked", 4.0)
 
     def release(self, direction: int) -> None:
         if self.human is not None:
@@ -194,16 +245,26 @@ class ArenaScene(Scene):
             return
         self.arena.poke(delta)
         self.ctx.sounds.play("poke")
-        self.ready_for = 0.0
         self._refresh_values()
 
+    def _disturbances_for_episode(self) -> Disturbances:
+        """The level's wind and pokes, seeded by the episode's seed (so a replay repeats them)."""
+        return Disturbances(self.arena.log.seed, schedule=self.level.disturbances)
+
+    def next_episode_seed(self) -> int | None:
+        """The seed of the next episode; None: the one after the last (play's ghost overrides)."""
+        return None
+
     def restart(self) -> None:
-        self.arena.reset()
-        self.disturbances = Disturbances(self.arena.log.seed)
+        self.arena.reset(self.next_episode_seed())
+        self.disturbances = self._disturbances_for_episode()
         self.ended_for = 0.0
         self.new_best = False
-        waiting = self.human_driving and self.human is not None and self.human.held == NO_PUSH
-        self.ready_for = READY_TIME if waiting else 0.0
+        self.new_medal = None
+        self.ranked = True
+        self.run_scale = self.ctx.time_scale
+        # A key still held from the last run starts this one at once.
+        self.waiting = self.human_driving and self.human is not None and self.human.held == NO_PUSH
         self._refresh_values()
 
     # -- simulation ---------------------------------------------------------------------------
@@ -213,34 +274,78 @@ class ArenaScene(Scene):
             if self.ended_for >= RESTART_DELAY:
                 self.restart()
             return
-        if self.ready_for > 0:
-            self.ready_for -= dt
+        if self.waiting:
             return
         # The panel shows the values of the decision being made now, for the observation acted on.
         self._refresh_values()
+        poke = self.disturbances.scheduled_poke(len(self.arena.log.actions))
+        if poke:
+            self.arena.poke(poke)
         self.arena.step(self.disturbances.next_wind())
+        self.after_step()
         if self.arena.done:
             self.episode_finished()
+
+    def after_step(self) -> None:
+        """Called after each step of a run (play's ghost steps with it)."""
 
     def _refresh_values(self) -> None:
         if self.agent is not None:
             self.values = self.agent.action_values(self.arena.observation)
 
+    @property
+    def counts(self) -> bool:
+        """Whether this run goes into the high scores: a human alone drove it, pushed at least
+        once, and kept the speed it started at."""
+        human = self.human
+        if human is None or set(self.arena.steps_by_driver) != {human.name}:
+            return False
+        return self.ranked and self.arena.log.push_steps_by(human.name) > 0
+
+    def episode_summary(self, counted: bool) -> EpisodeSummary:
+        return summarize(
+            self.arena,
+            self.mode_name,
+            (self.level.number, self.level.name),
+            self.run_scale,
+            counted,
+            self.human.name if self.human is not None else None,
+        )
+
+    def running_episodes(self) -> list[EpisodeSummary]:
+        if self.arena.done or not self.arena.log.actions:
+            return []  # an idle "press to start" is no episode
+        return [self.episode_summary(counted=False)]
+
     def episode_finished(self) -> None:
         self.episode_scores.append(self.arena.score)
         self.ctx.sounds.play("win" if self.arena.end_reason is EndReason.MAX_STEPS else "fall")
-        human_only = self.human is not None and set(self.arena.steps_by_driver) == {self.human.name}
-        if human_only:
-            scale = self.ctx.time_scale
-            self.new_best = self.ctx.high_scores.submit(scale, self.arena.score)
+        counted = self.counts
+        if counted:
+            key = table_key(self.level.key, self.run_scale)
+            self.new_best = self.ctx.high_scores.submit(key, self.arena.score)
             if self.new_best:
-                self.save_best_replay(scale)
+                self.save_best_replay()
+            # Medals only at the level's own speed or faster, and on a level that is open.
+            progress = self.ctx.progress
+            if self.run_scale >= self.level.time_scale and progress.unlocked(self.level):
+                self.award(self.ctx.progress.submit(self.level, self.arena.score))
             self.ctx.collect_warnings()
-        self.ctx.episode_finished()
+        self.ctx.episode_finished(self.episode_summary(counted))
 
-    def save_best_replay(self, time_scale: float) -> None:
-        replay = Replay.from_arena(self.arena, self.mode_name, time_scale)
-        path = self.ctx.data_dir / "replays" / f"best-{time_scale:g}x.json"
+    def award(self, result: tuple[str | None, bool]) -> None:
+        medal, unlocked = result
+        self.new_medal = medal
+        if unlocked and self.level.number < len(LEVELS):
+            following = LEVELS[self.level.number]
+            self.ctx.notify(f"Level {following.number} unlocked: {following.name}", 6.0)
+
+    def best_replay_path(self, time_scale: float) -> Path:
+        return self.ctx.data_dir / "replays" / f"best-{self.level.key}-{time_scale:g}x.json"
+
+    def save_best_replay(self) -> None:
+        replay = Replay.from_arena(self.arena, self.mode_name, self.run_scale, self.level.number)
+        path = self.best_replay_path(self.run_scale)
         try:
             replay.save(path)
         except OSError as exc:
@@ -252,10 +357,11 @@ class ArenaScene(Scene):
     def _pole_segment(
         self, state: Sequence[float] | np.ndarray
     ) -> tuple[tuple[float, float], tuple[float, float]]:
-        geo = self.ctx.arena_renderer.geometry
-        x = max(-ARENA_VIEW.half_span_m, min(ARENA_VIEW.half_span_m, float(state[0])))
-        pivot = world_to_screen(x, geo.pivot_height, ARENA_VIEW)
-        tip = world_to_screen(*pole_tip(x, float(state[2]), geo), ARENA_VIEW)
+        geo = self.ctx.arena_renderer.for_params(self.arena.params).geometry
+        view = self.view
+        x = max(-view.half_span_m, min(view.half_span_m, float(state[0])))
+        pivot = world_to_screen(x, geo.pivot_height, view)
+        tip = world_to_screen(*pole_tip(x, float(state[2]), geo), view)
         return pivot, tip
 
     def _on_pole(self, pos: tuple[int, int]) -> bool:
@@ -263,8 +369,18 @@ class ArenaScene(Scene):
             return False
         return distance_to_segment(pos, *self._pole_segment(self.arena.state)) <= POLE_GRAB_PX
 
+    def ghost_state(self, alpha: float) -> np.ndarray | None:
+        """Where a ghost cart is drawn behind the real one (play's ghost of the best run)."""
+        return None
+
     def hud_best(self) -> tuple[str, int]:
-        return "BEST", max(self.ctx.high_scores.get(self.ctx.time_scale), self.arena.score)
+        """The best of the table this run is filed under, named: "BEST Broom 0.5×"."""
+        scale = self.run_scale if not (self.waiting or self.arena.done) else self.ctx.time_scale
+        best = self.ctx.high_scores.get(table_key(self.level.key, scale))
+        title = table_title(self.level.name, scale)
+        if not self.ranked:
+            return "UNRANKED RUN", self.arena.score
+        return f"BEST {title}", max(best, self.arena.score if self.counts else 0)
 
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
         ctx = self.ctx
@@ -274,7 +390,19 @@ class ArenaScene(Scene):
         ghost = None
         if self.show_hint and self.values is not None and not self.arena.done:
             ghost = int(np.argmax(self.values[:2]))
-        ctx.arena_renderer.draw(surface, ARENA_VIEW, state, force=force, ghost_action=ghost)
+        reason = self.arena.end_reason
+        ctx.arena_renderer.for_params(self.arena.params).draw(
+            surface,
+            self.view,
+            state,
+            force=force,
+            ghost_action=ghost,
+            ghost_state=self.ghost_state(alpha),
+            fallen_for=self.ended_for if reason not in (None, EndReason.MAX_STEPS) else None,
+            finished_for=self.ended_for if reason is EndReason.MAX_STEPS else None,
+            medal=self.new_medal,
+            clock=self.arena.elapsed,
+        )
         best_label, best = self.hud_best()
         info = HudInfo(
             self.arena.score,
@@ -315,26 +443,37 @@ class ArenaScene(Scene):
             pygame.draw.circle(surface, pal.accent, self.drag_now, 6)
         if self.arena.end_reason is not None:
             title, subtitle = end_banner_text(
-                self.arena.end_reason, self.arena.score, self.new_best
+                self.arena.end_reason, self.arena.score, self.new_best, self.new_medal
             )
             good = self.arena.end_reason is EndReason.MAX_STEPS
             ctx.hud.draw_banner(
                 surface, title, subtitle, pal.good if good else pal.bad, BANNER_CENTER
             )
-        elif self.ready_for > 0:
-            blit_text(
-                surface, ctx.theme, "Ready?", 54, pal.accent, BANNER_CENTER, "center", bold=True
-            )
-            blit_text(
-                surface,
-                ctx.theme,
-                "hold ← or → to push the cart",
-                18,
-                pal.text_dim,
-                (BANNER_CENTER[0], BANNER_CENTER[1] + 44),
-                "center",
-            )
+        elif self.waiting:
+            self.draw_start_prompt(surface)
         draw_toasts(surface, ctx)
+
+    def draw_start_prompt(self, surface: pygame.Surface) -> None:
+        """The wait before a human's run: a card with the level, its goal and what to press.
+
+        It sits left of the pole (a 1.8 m pole leaning 12° stays right of x 560) and below the
+        status lines of takeover.
+        """
+        theme = self.ctx.theme
+        pal = theme.palette
+        level = self.level
+        surface.blit(self.ctx.hud.panel(PROMPT_RECT.size), PROMPT_RECT)
+        x, y = PROMPT_RECT.left + 22, PROMPT_RECT.top + 14
+        title = f"Level {level.number} · {level.name}"
+        blit_text(surface, theme, title, 28, pal.accent, (x, y), bold=True)
+        tagline = fit_text(theme, level.tagline, 15, PROMPT_RECT.width - 44)
+        blit_text(surface, theme, tagline, 15, pal.text_dim, (x, y + 40))
+        seconds = level.goal_steps * level.physics.tau
+        medals = " / ".join(str(steps) for steps in level.as_dict()["medal_steps"].values())
+        goal = f"goal: {level.goal_steps} steps ({seconds:g} s)  ·  medals at {medals}"
+        blit_text(surface, theme, goal, 16, pal.text, (x, y + 66))
+        blit_text(surface, theme, "press ← or → to start", 22, pal.accent, (x, y + 100), bold=True)
+        blit_text(surface, theme, "(or the d-pad)", 15, pal.text_dim, (x + 262, y + 106))
 
     def draw_status_line(self, surface: pygame.Surface) -> None:
         """A line under the top bar for mode-specific figures (subclasses override)."""
@@ -345,19 +484,32 @@ class ArenaScene(Scene):
         return self.mode_name, agent, self.arena.score
 
 
+def _add_agent_and_level(parser: argparse.ArgumentParser) -> None:
+    add_agent_argument(parser)
+    add_level_argument(parser, f"{LEVELS[-1].number} ({LEVELS[-1].name})")
+
+
 def agent_mode(
     name: str,
     help: str,
-    scene: Callable[[SceneContext, ExplainingController], ArenaScene],
+    scene: Callable[[SceneContext, ExplainingController, Level | None], ArenaScene],
     menu: MenuEntry,
+    waits_for_player: bool = False,
 ) -> ModeSpec:
     """The spec of a mode that is one arena with one agent (``--agent``, loaded up front)."""
+
+    def make_scene(services: ModeServices) -> ArenaScene:
+        level = services.config.level
+        chosen = LEVELS[level - 1] if level is not None else None
+        return scene(services.ctx, services.agent(services.config.agent), chosen)
+
     return ModeSpec(
         name=name,
         help=help,
-        make_scene=lambda services: scene(services.ctx, services.agent(services.config.agent)),
-        add_arguments=add_agent_argument,
-        settings_from_args=lambda args: {"agent": args.agent},
+        make_scene=make_scene,
+        add_arguments=_add_agent_and_level,
+        settings_from_args=lambda args: {"agent": args.agent, "level": args.level},
+        waits_for_player=lambda config: waits_for_player,
         agents=lambda config: (config.agent,),
         menu=menu,
         bench={name: {"mode": name, "agent": "dqn"}},

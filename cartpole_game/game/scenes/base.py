@@ -24,10 +24,12 @@ from cartpole_game.game.config import RunConfig
 from cartpole_game.game.highscores import HighScores
 from cartpole_game.game.input.bindings import BindingTable, HelpRows
 from cartpole_game.game.input.tables import GLOBAL
+from cartpole_game.game.progress import Progress
 from cartpole_game.game.render.arena_view import ArenaRenderer
 from cartpole_game.game.render.hud import Hud
 from cartpole_game.game.render.theme import Theme
 from cartpole_game.game.sound import SoundBoard
+from cartpole_game.game.summary import EpisodeSummary
 from cartpole_game.sim.controllers import Controller, ExplainingController
 from cartpole_game.sim.replay import Replay
 from cartpole_game.sim.timescale import next_time_scale
@@ -59,6 +61,10 @@ class Scene:
 
     def on_exit(self) -> None:
         """Called when the scene leaves the stack: release resources, save what must be saved."""
+
+    def running_episodes(self) -> list[EpisodeSummary]:
+        """The episodes under way, for the session summary when the session ends now."""
+        return []
 
 
 class SceneStack:
@@ -123,6 +129,7 @@ class SceneContext:
     arena_renderer: ArenaRenderer
     hud: Hud
     high_scores: HighScores
+    progress: Progress
     data_dir: Path
     sounds: SoundBoard
     stack: SceneStack = field(default_factory=SceneStack)
@@ -131,6 +138,7 @@ class SceneContext:
     episodes_finished: int = 0
     quit_requested: bool = False
     toasts: list[Toast] = field(default_factory=list)
+    episodes: list[EpisodeSummary] = field(default_factory=list)  # for --summary
     # The mode registry and what its scene factories may ask for, given by the app so that
     # scenes never import it.
     modes: Mapping[str, ModeSpec] = field(default_factory=dict)
@@ -164,16 +172,19 @@ class SceneContext:
         else:
             self.quit_requested = True
 
-    def episode_finished(self) -> None:
+    def episode_finished(self, *summaries: EpisodeSummary) -> None:
+        """An episode ended (``summaries``: its records for the session summary)."""
+        self.episodes.extend(summaries)
         self.episodes_finished += 1
         limit = self.config.episodes
         if limit is not None and self.episodes_finished >= limit:
             self.quit_requested = True
 
     def collect_warnings(self) -> None:
-        """Show (once) any warning the high-score store has gathered."""
-        while self.high_scores.warnings:
-            self.notify("Warning: " + self.high_scores.warnings.pop(0), 6.0)
+        """Show (once) any warning the high scores or the progress store have gathered."""
+        for warnings in (self.high_scores.warnings, self.progress.warnings):
+            while warnings:
+                self.notify("Warning: " + warnings.pop(0), 6.0)
 
 
 # -- modes: the spec each mode gives the mode registry (game/modes.py) ----------------------
@@ -205,6 +216,14 @@ def no_agents(config: RunConfig) -> tuple[str, ...]:
     return ()
 
 
+def never(config: RunConfig) -> bool:
+    return False
+
+
+def always(config: RunConfig) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class MenuEntry:
     title: str
@@ -221,6 +240,8 @@ class ModeSpec:
     settings_from_args: Callable[[argparse.Namespace], dict[str, Any]] = no_settings
     # Agents loaded before the window opens, so a bad --agent fails with one line, windowless.
     agents: Callable[[RunConfig], tuple[str, ...]] = no_agents
+    # Whether its episodes wait for a player's first push (then a headless run needs --frames).
+    waits_for_player: Callable[[RunConfig], bool] = never
     menu: MenuEntry | None = None  # None: not offered in the menu
     own_command: bool = False  # the command line has a command of its own for it (train)
     real_time: bool = False  # keeps real time even headless (a worker process trains meanwhile)

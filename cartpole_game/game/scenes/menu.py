@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pygame
 
-from cartpole_game.game.input.bindings import dispatch
+from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.tables import MENU
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.render.transform import WorldView
@@ -16,6 +16,7 @@ from cartpole_game.game.scenes.base import ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, dim, draw_toasts
 from cartpole_game.sim.arena import Arena
 
+MENU_BOTTOM = 656  # the entries' panel ends above the key hints at y 680
 BACKDROP_VIEW = WorldView(0, 0, 1280, 720, half_span_m=3.0, ground_frac=0.7)
 
 
@@ -62,7 +63,7 @@ class MenuScene(Scene):
         self.ctx.quit_requested = True
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type in (pygame.KEYDOWN, pygame.KEYUP):
+        if event.type in COMMAND_EVENTS:
             on_press = {
                 "up": lambda: self.move(-1),
                 "down": lambda: self.move(+1),
@@ -111,12 +112,14 @@ class MenuScene(Scene):
             (100, 180),
         )
         self._rects = []
-        top, step = 236, 62
+        top = 236
+        step = min(62, (MENU_BOTTOM - top) // len(self.entries))  # more modes: closer rows
+        title_size = 25 if step >= 60 else 22
         box = pygame.Rect(64, top - 14, 488, step * len(self.entries) + 24)
         surface.blit(self.ctx.hud.panel(box.size, 225), box)
         y = top
         for i, entry in enumerate(self.entries):
-            rect = pygame.Rect(76, y, 464, step - 6)
+            rect = pygame.Rect(76, y, 464, step - 4)
             chosen = i == self.selected
             if chosen:
                 pygame.draw.rect(surface, pal.panel_edge, rect, border_radius=10)
@@ -128,10 +131,21 @@ class MenuScene(Scene):
                 )
             color = pal.accent if chosen else pal.text
             blit_text(
-                surface, theme, entry.title, 25, color, (rect.left + 22, rect.top + 5), bold=True
+                surface,
+                theme,
+                entry.title,
+                title_size,
+                color,
+                (rect.left + 22, rect.top + 3),
+                bold=True,
             )
             blit_text(
-                surface, theme, entry.description, 14, pal.text_dim, (rect.left + 24, rect.top + 35)
+                surface,
+                theme,
+                entry.description,
+                14,
+                pal.text_dim,
+                (rect.left + 24, rect.top + rect.height - 18),
             )
             self._rects.append(rect)
             y += step

@@ -11,14 +11,17 @@ from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.scenes.arena_scene import ArenaScene, agent_mode
 from cartpole_game.game.scenes.base import MenuEntry, SceneContext
 from cartpole_game.sim.controllers import ExplainingController, HumanController
+from cartpole_game.sim.levels import Level
 
 
 class TakeoverScene(ArenaScene):
     mode_name = "takeover"
     bindings = TAKEOVER
 
-    def __init__(self, ctx: SceneContext, agent: ExplainingController) -> None:
-        super().__init__(ctx, HumanController(), agent)
+    def __init__(
+        self, ctx: SceneContext, agent: ExplainingController, level: Level | None = None
+    ) -> None:
+        super().__init__(ctx, HumanController(), agent, level=level)
 
     def press_handlers(self) -> dict[str, Callable[[], None]]:
         return {**super().press_handlers(), "swap_driver": self.swap_driver}
@@ -28,7 +31,7 @@ class TakeoverScene(ArenaScene):
         assert self.human is not None and self.agent is not None
         if self.human_driving:
             self.arena.set_controller(self.agent)
-            self.ready_for = 0.0
+            self.waiting = False
             self.ctx.notify(f"{self.agent.name} has the cart — Tab to take it back")
         else:
             self.arena.set_controller(self.human)
@@ -65,4 +68,5 @@ MODE = agent_mode(
     "play, and hand the cart to the agent mid-episode with Tab",
     TakeoverScene,
     MenuEntry("Takeover", "play, and hand control to the agent with Tab"),
+    waits_for_player=True,
 )

@@ -10,16 +10,18 @@ import pygame
 
 from cartpole_game.game.arguments import HUMAN, agent_choices, positive_int, side_spec
 from cartpole_game.game.config import RunConfig
-from cartpole_game.game.input.bindings import dispatch
+from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
+from cartpole_game.game.input.gamepad import DEVICE_EVENTS, move_stick
 from cartpole_game.game.input.tables import VERSUS
 from cartpole_game.game.render.arena_view import lerp_color
 from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.render.transform import WorldView, pole_tip, world_to_screen
-from cartpole_game.game.scenes.arena_scene import POLE_GRAB_PX, READY_TIME, distance_to_segment
+from cartpole_game.game.scenes.arena_scene import POLE_GRAB_PX, distance_to_segment
 from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
 from cartpole_game.sim.actions import PUSH_LEFT, PUSH_RIGHT
+from cartpole_game.sim.arena import EndReason
 from cartpole_game.sim.controllers import Controller, HumanController
 from cartpole_game.sim.disturbances import poke_from_drag
 from cartpole_game.sim.versus import VersusMatch
@@ -58,7 +60,7 @@ class VersusScene(Scene):
         humans = [c for c in self.controllers if isinstance(c, HumanController)]
         self.humans = humans
         self.ended_for = 0.0
-        self.ready_for = READY_TIME if humans else 0.0
+        self.waiting = bool(humans)  # a round with a human starts at the human's first push
         self.values: list[np.ndarray | None] = [None, None]
         self.drag: tuple[int, tuple[int, int], tuple[int, int]] | None = None  # side, start, now
         self._refresh_values()
@@ -73,7 +75,7 @@ class VersusScene(Scene):
         human = self._human_for_side(side)
         if human is not None:
             human.press(direction)
-            self.ready_for = 0.0
+            self.waiting = False
 
     def release(self, side: int, direction: int) -> None:
         human = self._human_for_side(side)
@@ -112,7 +114,6 @@ class VersusScene(Scene):
     def random_poke(self) -> None:
         self.match.random_poke()
         self.ctx.sounds.play("poke")
-        self.ready_for = 0.0
         self._refresh_values()
 
     def toggle_wind(self) -> None:
@@ -124,7 +125,7 @@ class VersusScene(Scene):
             self.next_round()
 
     def handle_event(self, event: pygame.event.Event) -> None:
-        if event.type in (pygame.KEYDOWN, pygame.KEYUP):
+        if event.type in COMMAND_EVENTS:
             dispatch(self.bindings, event, self.press_handlers(), self.release_handlers())
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             side = self._pole_under(event.pos)
@@ -138,17 +139,26 @@ class VersusScene(Scene):
             metres = (event.pos[0] - start[0]) / VIEWS[side].pixels_per_metre
             self.match.poke(poke_from_drag(metres))
             self.ctx.sounds.play("poke")
-            self.ready_for = 0.0
             self._refresh_values()
         elif event.type == pygame.WINDOWFOCUSLOST:
             for human in self.humans:
                 human.release_all()
             self.drag = None
+        elif event.type == pygame.JOYAXISMOTION:
+            pad_human = self._human_for_side(0)  # the pad drives the left side, as its buttons do
+            if pad_human is not None and move_stick(pad_human, event, analog=False):
+                self.waiting = False
+        elif event.type in DEVICE_EVENTS:
+            # A gamepad plugged in or pulled out: let go of what it held, and pause a round.
+            for human in self.humans:
+                human.release_all()
+            if self.humans and not self.waiting and not self.match.round_over:
+                self.pause()
 
     def _pole_segment(
         self, side: int, state: Sequence[float] | np.ndarray
     ) -> tuple[tuple[float, float], tuple[float, float]]:
-        geo = self.ctx.arena_renderer.geometry
+        geo = self.ctx.arena_renderer.for_params(self.match.arenas[side].params).geometry
         view = VIEWS[side]
         x = max(-view.half_span_m, min(view.half_span_m, float(state[0])))
         return (
@@ -169,7 +179,7 @@ class VersusScene(Scene):
         self.match.next_round()
         self.ended_for = 0.0
         held = any(h.held != 2 for h in self.humans)
-        self.ready_for = READY_TIME if self.humans and not held else 0.0
+        self.waiting = bool(self.humans) and not held
         self._refresh_values()
 
     def update(self, dt: float) -> None:
@@ -178,8 +188,7 @@ class VersusScene(Scene):
             if self.ended_for >= (MATCH_DELAY if self.match.match_over else ROUND_DELAY):
                 self.next_round()
             return
-        if self.ready_for > 0:
-            self.ready_for -= dt
+        if self.waiting:
             return
         self._refresh_values()  # values of the decisions about to be made, as in the single arena
         alive = [not arena.done for arena in self.match.arenas]
@@ -206,7 +215,20 @@ class VersusScene(Scene):
             view = VIEWS[side]
             state = tuple(float(v) for v in arena.interpolated_state(alpha))
             force = 0.0 if arena.done else arena.env.last_force
-            ctx.arena_renderer.draw(surface, view, state, force=force, faded=arena.done)
+            # Seconds since this side ended: the other side may have played on meanwhile.
+            lead = max(a.score for a in self.match.arenas)
+            since = (lead - arena.score) * arena.params.tau + self.ended_for
+            won = arena.end_reason is EndReason.MAX_STEPS
+            ctx.arena_renderer.for_params(arena.params).draw(
+                surface,
+                view,
+                state,
+                force=force,
+                faded=arena.done,
+                fallen_for=since if arena.done and not won else None,
+                finished_for=since if won else None,
+                clock=arena.elapsed,
+            )
             left = int(view.left)
             header = pygame.Rect(left + 16, 48, 608, 64)
             surface.blit(hud.panel(header.size, 200), header)
@@ -267,8 +289,17 @@ class VersusScene(Scene):
         self._draw_tally(surface)
         if self.match.round_over:
             self._draw_result(surface)
-        elif self.ready_for > 0:
-            blit_text(surface, ctx.theme, "Ready?", 54, pal.accent, (640, 300), "center", bold=True)
+        elif self.waiting:
+            blit_text(
+                surface,
+                ctx.theme,
+                "Press to start",
+                46,
+                pal.accent,
+                (640, 300),
+                "center",
+                bold=True,
+            )
         if self.match.disturbances.wind_on:
             blit_text(
                 surface,
@@ -365,6 +396,7 @@ MODE = ModeSpec(
     add_arguments=_add_arguments,
     settings_from_args=lambda args: {"left": args.left, "right": args.right, "rounds": args.rounds},
     agents=_agents,
+    waits_for_player=lambda config: HUMAN in (config.left, config.right),
     menu=MenuEntry("Versus", "you against the agent, side by side"),
     bench={"versus (dqn vs linear)": {"mode": "versus", "left": "dqn", "right": "linear"}},
 )

@@ -11,14 +11,17 @@ from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.scenes.arena_scene import ArenaScene, agent_mode
 from cartpole_game.game.scenes.base import MenuEntry, SceneContext
 from cartpole_game.sim.controllers import ExplainingController
+from cartpole_game.sim.levels import Level
 
 
 class WatchScene(ArenaScene):
     mode_name = "watch"
     bindings = WATCH
 
-    def __init__(self, ctx: SceneContext, agent: ExplainingController) -> None:
-        super().__init__(ctx, None, agent, agent_drives=True)
+    def __init__(
+        self, ctx: SceneContext, agent: ExplainingController, level: Level | None = None
+    ) -> None:
+        super().__init__(ctx, None, agent, agent_drives=True, level=level)
 
     def hud_best(self) -> tuple[str, int]:
         return "BEST RUN", max([self.arena.score, *self.episode_scores])
