@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pygame
 
-from cartpole_game.game.render.arena_view import lerp_color
+from cartpole_game.game.render.arena_view import draw_arrow, lerp_color
 from cartpole_game.game.render.medal import MEDAL_COLORS as MEDAL_COLORS
 from cartpole_game.game.render.medal import draw_medal as draw_medal
 from cartpole_game.game.render.theme import Color, Theme, blit_text
@@ -159,6 +159,15 @@ class Hud:
         rect = blit_text(surface, self.theme, base, 22, pal.text, pos, bold=True)
         if dotted:
             pygame.draw.circle(surface, pal.text, (rect.centerx, rect.top + 1), 2)
+
+    def draw_wind(self, surface: pygame.Surface, wind: float, top: tuple[int, int]) -> None:
+        """The wind readout: its force in newtons, and an arrow that grows with it."""
+        pal = self.theme.palette
+        blit_text(surface, self.theme, f"wind {wind:+.1f} N", 15, pal.warn, top, "midtop")
+        if abs(wind) > 0.3:
+            side = 1 if wind > 0 else -1
+            tail = (top[0] - 40 * side, top[1] + 30)
+            draw_arrow(surface, pal.warn, tail, side, 20 + 8 * abs(wind), 6)
 
     def draw_banner(
         self,

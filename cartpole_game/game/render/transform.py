@@ -71,3 +71,14 @@ def pole_tip(x_m: float, theta: float, geometry: CartGeometry) -> tuple[float, f
     """World position of the pole's tip; theta > 0 leans right, as in gymnasium."""
     length = geometry.pole_length
     return x_m + length * math.sin(theta), geometry.pivot_height + length * math.cos(theta)
+
+
+def distance_to_segment(
+    p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]
+) -> float:
+    ax, ay = a
+    bx, by = b
+    dx, dy = bx - ax, by - ay
+    length_sq = dx * dx + dy * dy or 1e-9
+    t = max(0.0, min(1.0, ((p[0] - ax) * dx + (p[1] - ay) * dy) / length_sq))
+    return math.hypot(p[0] - (ax + t * dx), p[1] - (ay + t * dy))

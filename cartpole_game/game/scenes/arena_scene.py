@@ -10,25 +10,27 @@ under the level and the speed it started at; changing the speed midway makes it 
 
 from __future__ import annotations
 
-import argparse
-import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pygame
 
-from cartpole_game.game.arguments import add_agent_argument, add_level_argument
 from cartpole_game.game.highscores import table_key, table_title
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.gamepad import DEVICE_EVENTS, move_stick
 from cartpole_game.game.input.tables import PLAY
-from cartpole_game.game.render.arena_view import draw_arrow, view_fitting_pole
+from cartpole_game.game.render.arena_view import view_fitting_pole
 from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
 from cartpole_game.game.render.hud import HudInfo
-from cartpole_game.game.render.theme import blit_text, fit_text
-from cartpole_game.game.render.transform import WorldView, pole_tip, world_to_screen
-from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, Scene, SceneContext
+from cartpole_game.game.render.level_card import draw_level_card
+from cartpole_game.game.render.transform import (
+    WorldView,
+    distance_to_segment,
+    pole_tip,
+    world_to_screen,
+)
+from cartpole_game.game.scenes.base import Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
 from cartpole_game.game.summary import EpisodeSummary, summarize
 from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
@@ -47,17 +49,6 @@ GAUGE_ROW = pygame.Rect(16, 612, 1248, 92)
 DECISION_RECT = pygame.Rect(936, 100, 328, 132)
 BANNER_CENTER = (640, 192)
 PROMPT_RECT = pygame.Rect(32, 156, 480, 150)
-
-
-def distance_to_segment(
-    p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]
-) -> float:
-    ax, ay = a
-    bx, by = b
-    dx, dy = bx - ax, by - ay
-    length_sq = dx * dx + dy * dy or 1e-9
-    t = max(0.0, min(1.0, ((p[0] - ax) * dx + (p[1] - ay) * dy) / length_sq))
-    return math.hypot(p[0] - (ax + t * dx), p[1] - (ay + t * dy))
 
 
 def end_banner_text(
@@ -427,17 +418,7 @@ class ArenaScene(Scene):
             )
         self.draw_status_line(surface)
         if self.disturbances.wind_on:
-            wind = self.disturbances.wind_force
-            blit_text(surface, ctx.theme, f"wind {wind:+.1f} N", 15, pal.warn, (640, 560), "midtop")
-            if abs(wind) > 0.3:
-                draw_arrow(
-                    surface,
-                    pal.warn,
-                    (640 - 40 * (1 if wind > 0 else -1), 590),
-                    1 if wind > 0 else -1,
-                    20 + 8 * abs(wind),
-                    6,
-                )
+            ctx.hud.draw_wind(surface, self.disturbances.wind_force, (640, 560))
         if self.drag_start and self.drag_now:
             pygame.draw.line(surface, pal.accent, self.drag_start, self.drag_now, 3)
             pygame.draw.circle(surface, pal.accent, self.drag_now, 6)
@@ -450,30 +431,10 @@ class ArenaScene(Scene):
                 surface, title, subtitle, pal.good if good else pal.bad, BANNER_CENTER
             )
         elif self.waiting:
-            self.draw_start_prompt(surface)
+            # Left of the pole (a 1.8 m pole leaning 12° stays right of x 560), under takeover's
+            # status lines.
+            draw_level_card(surface, ctx.theme, ctx.hud, PROMPT_RECT, self.level)
         draw_toasts(surface, ctx)
-
-    def draw_start_prompt(self, surface: pygame.Surface) -> None:
-        """The wait before a human's run: a card with the level, its goal and what to press.
-
-        It sits left of the pole (a 1.8 m pole leaning 12° stays right of x 560) and below the
-        status lines of takeover.
-        """
-        theme = self.ctx.theme
-        pal = theme.palette
-        level = self.level
-        surface.blit(self.ctx.hud.panel(PROMPT_RECT.size), PROMPT_RECT)
-        x, y = PROMPT_RECT.left + 22, PROMPT_RECT.top + 14
-        title = f"Level {level.number} · {level.name}"
-        blit_text(surface, theme, title, 28, pal.accent, (x, y), bold=True)
-        tagline = fit_text(theme, level.tagline, 15, PROMPT_RECT.width - 44)
-        blit_text(surface, theme, tagline, 15, pal.text_dim, (x, y + 40))
-        seconds = level.goal_steps * level.physics.tau
-        medals = " / ".join(str(steps) for steps in level.as_dict()["medal_steps"].values())
-        goal = f"goal: {level.goal_steps} steps ({seconds:g} s)  ·  medals at {medals}"
-        blit_text(surface, theme, goal, 16, pal.text, (x, y + 66))
-        blit_text(surface, theme, "press ← or → to start", 22, pal.accent, (x, y + 100), bold=True)
-        blit_text(surface, theme, "(or the d-pad)", 15, pal.text_dim, (x + 262, y + 106))
 
     def draw_status_line(self, surface: pygame.Surface) -> None:
         """A line under the top bar for mode-specific figures (subclasses override)."""
@@ -482,35 +443,3 @@ class ArenaScene(Scene):
         """(mode, agent, score) for naming a GIF of this episode."""
         agent = self.agent.name if self.agent is not None else "human"
         return self.mode_name, agent, self.arena.score
-
-
-def _add_agent_and_level(parser: argparse.ArgumentParser) -> None:
-    add_agent_argument(parser)
-    add_level_argument(parser, f"{LEVELS[-1].number} ({LEVELS[-1].name})")
-
-
-def agent_mode(
-    name: str,
-    help: str,
-    scene: Callable[[SceneContext, ExplainingController, Level | None], ArenaScene],
-    menu: MenuEntry,
-    waits_for_player: bool = False,
-) -> ModeSpec:
-    """The spec of a mode that is one arena with one agent (``--agent``, loaded up front)."""
-
-    def make_scene(services: ModeServices) -> ArenaScene:
-        level = services.config.level
-        chosen = LEVELS[level - 1] if level is not None else None
-        return scene(services.ctx, services.agent(services.config.agent), chosen)
-
-    return ModeSpec(
-        name=name,
-        help=help,
-        make_scene=make_scene,
-        add_arguments=_add_agent_and_level,
-        settings_from_args=lambda args: {"agent": args.agent, "level": args.level},
-        waits_for_player=lambda config: waits_for_player,
-        agents=lambda config: (config.agent,),
-        menu=menu,
-        bench={name: {"mode": name, "agent": "dqn"}},
-    )

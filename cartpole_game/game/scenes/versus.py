@@ -16,8 +16,13 @@ from cartpole_game.game.input.tables import VERSUS
 from cartpole_game.game.render.arena_view import lerp_color
 from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
 from cartpole_game.game.render.theme import blit_text
-from cartpole_game.game.render.transform import WorldView, pole_tip, world_to_screen
-from cartpole_game.game.scenes.arena_scene import POLE_GRAB_PX, distance_to_segment
+from cartpole_game.game.render.transform import (
+    WorldView,
+    distance_to_segment,
+    pole_tip,
+    world_to_screen,
+)
+from cartpole_game.game.scenes.arena_scene import POLE_GRAB_PX
 from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
 from cartpole_game.sim.actions import PUSH_LEFT, PUSH_RIGHT

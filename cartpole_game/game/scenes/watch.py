@@ -8,7 +8,8 @@ import pygame
 
 from cartpole_game.game.input.tables import WATCH
 from cartpole_game.game.render.theme import blit_text
-from cartpole_game.game.scenes.arena_scene import ArenaScene, agent_mode
+from cartpole_game.game.scenes.agent_modes import agent_mode
+from cartpole_game.game.scenes.arena_scene import ArenaScene
 from cartpole_game.game.scenes.base import MenuEntry, SceneContext
 from cartpole_game.sim.controllers import ExplainingController
 from cartpole_game.sim.levels import Level
