@@ -159,3 +159,39 @@ def test_an_unwritable_summary_path_is_one_line_and_exit_2(tmp_path: Path) -> No
     )
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "does not exist" in result.stderr
+
+
+def test_versus_summarises_both_sides_of_each_round(tmp_path: Path) -> None:
+    summary = tmp_path / "s.json"
+    result = run_play(
+        "versus", "--left", "dqn", "--right", "linear", "--headless", "--episodes", "1",
+        "--frames", "5000", "--seed", "4", "--data-dir", str(tmp_path), "--summary", str(summary),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    left, right = json.loads(summary.read_text())["episodes"]
+    assert (left["side"], right["side"]) == ("left", "right")
+    assert left["mode"] == right["mode"] == "versus" and left["seed"] == right["seed"] == 4
+    assert left["human_push_steps"] == 0 and not left["counted"]
+
+
+def test_a_replay_session_summarises_the_recording_it_played(tmp_path: Path) -> None:
+    from cartpole_game.sim.actions import PUSH_LEFT
+    from cartpole_game.sim.arena import Arena
+    from cartpole_game.sim.controllers import ConstantController
+    from cartpole_game.sim.replay import Replay
+
+    first = LEVELS[0]
+    arena = Arena(ConstantController(PUSH_LEFT, name="human"), seed=8, params=first.params)
+    while not arena.done:
+        arena.step()
+    path = tmp_path / "run.json"
+    Replay.from_arena(arena, "play", first.time_scale, level=first.number).save(path)
+    summary = tmp_path / "s.json"
+    result = run_play(
+        "replay", str(path), "--headless", "--episodes", "1", "--summary", str(summary),
+        "--data-dir", str(tmp_path),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    [episode] = json.loads(summary.read_text())["episodes"]
+    assert episode["mode"] == "replay" and episode["level"] == 1 and episode["seed"] == 8
+    assert episode["score"] == arena.score == episode["human_push_steps"]

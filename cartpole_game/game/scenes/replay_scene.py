@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from cartpole_game.game.input.tables import REPLAY
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.scenes.arena_scene import RESTART_DELAY, ArenaScene
 from cartpole_game.game.scenes.base import ModeServices, ModeSpec, SceneContext
+from cartpole_game.game.summary import EpisodeSummary, summarize
+from cartpole_game.sim.arena import EpisodeLog
+from cartpole_game.sim.controllers import HumanController
+from cartpole_game.sim.levels import LEVELS
 from cartpole_game.sim.replay import Replay, ReplayDriver
 
 
@@ -24,7 +29,8 @@ class ReplayScene(ArenaScene):
         self.replay = replay
         self.driver = ReplayDriver(replay)
         # A replay has no decisions to explain: no agent, only the recorded actions driving.
-        super().__init__(ctx, None, None, driver=self.driver.controller)
+        level = LEVELS[replay.level - 1]
+        super().__init__(ctx, None, None, driver=self.driver.controller, level=level)
         self.arena = self.driver.arena
         self.finished_for = 0.0
         self.verified: bool | None = None
@@ -41,6 +47,18 @@ class ReplayScene(ArenaScene):
             return
         super().handle_event(event)
 
+    def episode_summary(self, counted: bool) -> EpisodeSummary:
+        """The recording's episode: its human pushes counted from the drivers it recorded (the
+        arena here is driven by the playback)."""
+        level = (self.level.number, self.level.name)
+        played = summarize(self.arena, self.mode_name, level, self.replay.time_scale, counted, None)
+        recorded = EpisodeLog(
+            self.replay.seed, list(self.replay.actions), drivers=list(self.replay.drivers)
+        )
+        return dataclasses.replace(
+            played, human_push_steps=recorded.push_steps_by(HumanController.name)
+        )
+
     def restart(self) -> None:
         self.driver = ReplayDriver(self.replay)
         self.arena = self.driver.arena
@@ -54,7 +72,7 @@ class ReplayScene(ArenaScene):
         if self.driver.finished:
             if self.verified is None:
                 self.verified = self.driver.matches_recording()
-                self.ctx.episode_finished()
+                self.ctx.episode_finished(self.episode_summary(counted=False))
             self.finished_for += dt
             if self.finished_for >= RESTART_DELAY * 2:
                 self.restart()

@@ -25,10 +25,12 @@ from cartpole_game.game.render.transform import (
 from cartpole_game.game.scenes.arena_scene import POLE_GRAB_PX
 from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
+from cartpole_game.game.summary import EpisodeSummary, summarize
 from cartpole_game.sim.actions import PUSH_LEFT, PUSH_RIGHT
 from cartpole_game.sim.arena import EndReason
 from cartpole_game.sim.controllers import Controller, HumanController
 from cartpole_game.sim.disturbances import poke_from_drag
+from cartpole_game.sim.levels import LEVELS
 from cartpole_game.sim.versus import VersusMatch
 
 VIEWS = (
@@ -202,7 +204,29 @@ class VersusScene(Scene):
             if was_alive and arena.done:
                 self.ctx.sounds.play("win" if arena.score >= 500 else "fall")
         if result is not None:
-            self.ctx.episode_finished()
+            self.ctx.episode_finished(*self.round_summaries())
+
+    def round_summaries(self) -> list[EpisodeSummary]:
+        """The round's two episodes for the session summary, left then right (CartPole-v1)."""
+        v1 = LEVELS[-1]
+        return [
+            summarize(
+                arena,
+                self.mode_name,
+                (v1.number, v1.name),
+                self.ctx.time_scale,
+                counted=False,  # versus keeps no high scores
+                human_name=controller.name if isinstance(controller, HumanController) else None,
+                side=side,
+            )
+            for side, controller, arena in zip(
+                ("left", "right"), self.controllers, self.match.arenas, strict=True
+            )
+        ]
+
+    def running_episodes(self) -> list[EpisodeSummary]:
+        started = any(arena.log.actions for arena in self.match.arenas)
+        return [] if self.match.round_over or not started else self.round_summaries()
 
     def _refresh_values(self) -> None:
         for side, (controller, arena) in enumerate(
