@@ -36,7 +36,7 @@ from cartpole_game.sim.timescale import MIN_TIME_SCALE, next_time_scale
 
 QUICK_FALL_STEPS = 100  # two seconds of game time: a fall before that is a quick one
 QUICK_FALLS = 3  # in a row, before the game offers an easier way
-OFFER_RECT = pygame.Rect(290, 230, 700, 250)
+OFFER_RECT = pygame.Rect(290, 272, 700, 232)  # below the end banner (its panel ends at y 256)
 
 
 class PlayScene(ArenaScene):
