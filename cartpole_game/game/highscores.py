@@ -10,17 +10,14 @@ goes on with an empty table; an unwritable directory gives a warning, never a cr
 
 from __future__ import annotations
 
-import json
 import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from cartpole_game.core.atomic import atomic_write_text
-from cartpole_game.core.safe_read import UnsafeFile, read_json
+from cartpole_game.core.json_store import load_store, save_store
 
 FORMAT_VERSION = 1
 MAX_BYTES = 256 * 1024
@@ -54,22 +51,8 @@ class HighScores:
 
     @classmethod
     def load(cls, path: Path) -> HighScores:
-        scores = cls(path)
-        try:
-            data = read_json(path, MAX_BYTES)
-        except FileNotFoundError:
-            return scores
-        except UnsafeFile as exc:
-            scores._move_aside(f"high-score file {path} is corrupt ({exc})")
-            return scores
-        except OSError as exc:
-            scores.warnings.append(f"could not read high scores {path}: {exc.strerror or exc}")
-            return scores
-        try:
-            scores.best = _parse(data)
-        except ValueError as exc:
-            scores._move_aside(f"high-score file {path} is corrupt ({exc})")
-        return scores
+        best, warnings = load_store(path, MAX_BYTES, _parse, "high-score file", "a fresh table")
+        return cls(path, best or {}, warnings)
 
     def get(self, key: str) -> int:
         return self.best.get(key, 0)
@@ -84,24 +67,10 @@ class HighScores:
 
     def save(self) -> bool:
         payload = {"format_version": FORMAT_VERSION, "best": dict(sorted(self.best.items()))}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(self.path, json.dumps(payload, indent=2) + "\n")
-        except OSError as exc:
-            self.warnings.append(
-                f"could not save high scores to {self.path}: {exc.strerror or exc}"
-            )
-            return False
-        return True
-
-    def _move_aside(self, reason: str) -> None:
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-        try:
-            os.replace(self.path, aside)
-        except OSError:
-            self.warnings.append(f"{reason}; starting a fresh table")
-            return
-        self.warnings.append(f"{reason}; moved it to {aside.name} and started a fresh table")
+        problem = save_store(self.path, payload, "high scores")
+        if problem:
+            self.warnings.append(problem)
+        return problem is None
 
 
 def _parse(data: Any) -> dict[str, int]:

@@ -8,15 +8,11 @@ an unreadable or unwritable one gives a warning, never a crash.
 
 from __future__ import annotations
 
-import json
-import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cartpole_game.core.atomic import atomic_write_text
-from cartpole_game.core.safe_read import UnsafeFile, read_json
+from cartpole_game.core.json_store import load_store, save_store
 from cartpole_game.sim.levels import LEVELS, MEDALS, Level
 
 FORMAT_VERSION = 1
@@ -38,22 +34,9 @@ class Progress:
 
     @classmethod
     def load(cls, path: Path) -> Progress:
-        progress = cls(path)
-        try:
-            data = read_json(path, MAX_BYTES)
-        except FileNotFoundError:
-            return progress
-        except UnsafeFile as exc:
-            progress._move_aside(f"progress file {path} is corrupt ({exc})")
-            return progress
-        except OSError as exc:
-            progress.warnings.append(f"could not read progress {path}: {exc.strerror or exc}")
-            return progress
-        try:
-            progress.levels, progress.lesson_seen = _parse(data)
-        except ValueError as exc:
-            progress._move_aside(f"progress file {path} is corrupt ({exc})")
-        return progress
+        parsed, warnings = load_store(path, MAX_BYTES, _parse, "progress file", "a fresh ladder")
+        levels, lesson_seen = parsed or ({}, False)
+        return cls(path, levels, lesson_seen, warnings)
 
     def record(self, level: Level) -> LevelRecord:
         return self.levels.get(level.key, LevelRecord())
@@ -106,22 +89,10 @@ class Progress:
                 for key, rec in sorted(self.levels.items())
             },
         }
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(self.path, json.dumps(payload, indent=2) + "\n")
-        except OSError as exc:
-            self.warnings.append(f"could not save progress to {self.path}: {exc.strerror or exc}")
-            return False
-        return True
-
-    def _move_aside(self, reason: str) -> None:
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-        try:
-            os.replace(self.path, aside)
-        except OSError:
-            self.warnings.append(f"{reason}; starting a fresh ladder")
-            return
-        self.warnings.append(f"{reason}; moved it to {aside.name} and started a fresh ladder")
+        problem = save_store(self.path, payload, "progress")
+        if problem:
+            self.warnings.append(problem)
+        return problem is None
 
 
 def _rank(medal: str | None) -> int:
