@@ -64,6 +64,16 @@ def fall_quickly(app: App, scene: PlayScene) -> None:
     assert scene.arena.done
 
 
+def three_quick_falls(app: App, scene: PlayScene) -> None:
+    """Three runs that fall at once, restarting with R between them (no offer before the third)."""
+    for attempt in range(3):
+        fall_quickly(app, scene)
+        if attempt < 2:
+            assert not isinstance(app.ctx.stack.top, OfferOverlay)
+            key(pygame.KEYDOWN, pygame.K_r)
+            app.frame()
+
+
 def test_clearing_a_level_earns_gold_and_unlocks_the_next_after_a_restart(tmp_path: Path) -> None:
     first = LEVELS[0]
     app = make_app(tmp_path, None)  # a new player starts at the first level
@@ -122,12 +132,7 @@ def test_three_quick_falls_offer_to_slow_down_or_drop_a_level(tmp_path: Path) ->
     app = make_app(tmp_path, last.number, time_scale=1.0)
     try:
         scene = app.ctx.stack.top
-        for attempt in range(3):
-            fall_quickly(app, scene)
-            if attempt < 2:
-                assert not isinstance(app.ctx.stack.top, OfferOverlay)
-                key(pygame.KEYDOWN, pygame.K_r)
-                app.frame()
+        three_quick_falls(app, scene)
         assert isinstance(app.ctx.stack.top, OfferOverlay)
         app.frame()  # it draws over the arena without trouble
         key(pygame.KEYDOWN, pygame.K_MINUS)
@@ -138,12 +143,7 @@ def test_three_quick_falls_offer_to_slow_down_or_drop_a_level(tmp_path: Path) ->
         app.close()
     again = make_app(tmp_path, last.number, time_scale=1.0)
     try:
-        scene = again.ctx.stack.top
-        for attempt in range(3):
-            fall_quickly(again, scene)
-            if attempt < 2:
-                key(pygame.KEYDOWN, pygame.K_r)
-                again.frame()
+        three_quick_falls(again, again.ctx.stack.top)
         key(pygame.KEYDOWN, pygame.K_l)  # drop a level
         again.frame()
         top = again.ctx.stack.top
