@@ -122,3 +122,14 @@ def test_levels_command_lists_the_ladder_as_json() -> None:
     assert last["time_scale"] == 1.0 and last["goal_steps"] == 500
     text = run_play("levels")
     assert text.returncode == 0 and "1. Broom" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"), [("99", "there is no level 99"), ("jupiter", "no level named 'jupiter'")]
+)
+def test_an_unknown_level_is_one_line_and_exit_2(spec: str, fragment: str) -> None:
+    from tests.helpers import run_play
+
+    result = run_play("play", "--level", spec, "--headless", "--frames", "3")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert fragment in result.stderr
