@@ -103,3 +103,17 @@ def test_old_tables_by_speed_alone_still_load(tmp_path: Path) -> None:
     path = tmp_path / "highscores.json"
     path.write_text('{"best": {"1x": 100, "0.5x": 51}, "format_version": 1}')
     assert HighScores.load(path).get("1x") == 100
+
+
+def test_a_byte_order_mark_is_fine(tmp_path: Path) -> None:
+    path = tmp_path / "highscores.json"
+    path.write_bytes(b'\xef\xbb\xbf{"best": {"level1 0.5x": 7}, "format_version": 1}')
+    scores = HighScores.load(path)
+    assert scores.get("level1 0.5x") == 7 and scores.warnings == []
+
+
+def test_a_giant_integer_is_refused_as_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "highscores.json"
+    path.write_text('{"best": {"1x": 1' + "0" * 5000 + '}, "format_version": 1}')
+    scores = HighScores.load(path)
+    assert scores.best == {} and "corrupt" in scores.warnings[0]

@@ -13,7 +13,10 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from cartpole_game.core.errors import FileFormatError
+
 MAX_JSON_DEPTH = 32
+MAX_INT_DIGITS = 20  # JSON integers longer than this are refused before Python converts them
 
 
 class UnsafeFile(ValueError):
@@ -72,13 +75,13 @@ def json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
 def parse_json(raw: bytes, limit: int = MAX_JSON_DEPTH) -> Any:
     """Strict UTF-8 JSON, nested at most ``limit`` deep; ``UnsafeFile`` says what is wrong."""
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as exc:
         raise UnsafeFile(f"not UTF-8 text (byte {exc.start})") from None
     if not json_depth_ok(text, limit):
         raise UnsafeFile(f"JSON nested deeper than {limit} levels")
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        return json.loads(text, parse_constant=_no_constant, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise UnsafeFile(f"not valid JSON ({exc.msg}, line {exc.lineno})") from None
     except ValueError as exc:  # e.g. an integer with thousands of digits, or NaN
@@ -92,3 +95,33 @@ def read_json(path: str | os.PathLike[str], max_bytes: int) -> Any:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError(f"an integer of {len(text)} digits")
+    return int(text)
+
+
+def read_file_bytes(path: str | os.PathLike[str], max_bytes: int, what: str) -> bytes:
+    """``read_bounded`` for a file the user named: every problem is one ``FileFormatError``
+    naming the file (``what`` says what it should be: "replay", "agent file")."""
+    try:
+        return read_bounded(path, max_bytes)
+    except FileNotFoundError:
+        raise FileFormatError(path, f"no such {what}") from None
+    except IsADirectoryError:
+        raise FileFormatError(path, f"a directory, not a {what}") from None
+    except UnsafeFile as exc:
+        raise FileFormatError(path, f"not a usable {what}: {exc}") from None
+    except OSError as exc:
+        raise FileFormatError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+def read_json_file(path: str | os.PathLike[str], max_bytes: int, what: str) -> Any:
+    """``read_file_bytes`` then ``parse_json``, with the same one-line errors."""
+    raw = read_file_bytes(path, max_bytes, what)
+    try:
+        return parse_json(raw)
+    except UnsafeFile as exc:
+        raise FileFormatError(path, f"not a {what}: {exc}") from None
