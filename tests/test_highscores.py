@@ -39,7 +39,8 @@ def test_write_is_atomic_old_file_survives_a_failed_rename(tmp_path: Path, monke
     assert scores.submit(V1_1X, 99) is True  # the game goes on with the new best in memory
     assert path.read_bytes() == before  # the file on disk is the old, complete one
     assert any("No space left" in w for w in scores.warnings)
-    assert [p.name for p in tmp_path.iterdir()] == ["highscores.json"]  # no temp file left
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == ["highscores.json", "highscores.json.lock"]  # no temp file left
 
 
 @pytest.mark.parametrize(
@@ -117,3 +118,14 @@ def test_a_giant_integer_is_refused_as_corrupt(tmp_path: Path) -> None:
     path.write_text('{"best": {"1x": 1' + "0" * 5000 + '}, "format_version": 1}')
     scores = HighScores.load(path)
     assert scores.best == {} and "corrupt" in scores.warnings[0]
+
+
+def test_two_games_on_one_folder_lose_no_score(tmp_path: Path) -> None:
+    path = tmp_path / "highscores.json"
+    first, second = HighScores.load(path), HighScores.load(path)  # both started on an empty table
+    assert first.submit(V1_1X, 32) is True
+    assert second.submit(V1_1X, 26) is False  # 26 is no best: the other game made 32
+    assert second.submit(HALF, 5) is True
+    again = HighScores.load(path)
+    assert again.get(V1_1X) == 32 and again.get(HALF) == 5
+    assert second.get(V1_1X) == 32  # and the second game now shows the real best

@@ -65,3 +65,15 @@ def test_a_progress_file_that_is_a_directory_warns(tmp_path: Path) -> None:
     path.mkdir()
     progress = Progress.load(path)
     assert progress.warnings and progress.current_level() is LEVELS[0]
+
+
+def test_two_games_on_one_folder_lose_no_medal(tmp_path: Path) -> None:
+    path = tmp_path / "progress.json"
+    first, second = Progress.load(path), Progress.load(path)
+    level = LEVELS[0]
+    assert first.submit(level, level.goal_steps) == ("gold", True)
+    assert second.submit(level, level.goal_steps // 2) == (None, False)  # gold is already saved
+    second.mark_lesson_seen()
+    again = Progress.load(path)
+    assert again.medal(level) == "gold" and again.lesson_seen
+    assert again.record(level).best_steps == level.goal_steps

@@ -1,21 +1,55 @@
 """Small JSON files the game keeps for the player (high scores, progress): read safely, saved
 atomically, and never a crash: a corrupt file is moved aside (so nothing the player made is
 lost) and play goes on from a fresh start; an unreadable or unwritable one is a warning.
+
+Two games may share a data folder. Each write happens under an exclusive lock on a file beside
+the store (``highscores.json.lock``), after re-reading the store and merging it in, so neither
+game writes back a stale table over the other's better one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from cartpole_game.core.atomic import atomic_write_text
 from cartpole_game.core.safe_read import UnsafeFile, read_json
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; writes stay atomic, merging is best effort
+    fcntl = None  # type: ignore[assignment]
+
 T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside ``path`` while a store is re-read, merged and written.
+
+    Without a lock (no flock, or a folder that cannot hold the lock file) it goes on unlocked:
+    the write itself then says what went wrong. Not re-entrant: take it once per write.
+    """
+    fd = None
+    if fcntl is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            if fd is not None:
+                os.close(fd)
+            fd = None
+    try:
+        yield
+    finally:
+        if fd is not None:
+            os.close(fd)  # closing releases the lock
 
 
 def load_store(

@@ -17,7 +17,7 @@ from typing import Any
 
 import platformdirs
 
-from cartpole_game.core.json_store import load_store, save_store
+from cartpole_game.core.json_store import load_store, locked, save_store
 
 FORMAT_VERSION = 1
 MAX_BYTES = 256 * 1024
@@ -58,14 +58,26 @@ class HighScores:
         return self.best.get(key, 0)
 
     def submit(self, key: str, score: int) -> bool:
-        """Record ``score`` in table ``key``; True (and saved) when it beats that table's best."""
-        if score <= self.best.get(key, 0):
-            return False
-        self.best[key] = int(score)
-        self.save()
+        """Record ``score`` in table ``key``; True (and saved) when it beats that table's best,
+        counting what another game on the same folder has saved meanwhile."""
+        with locked(self.path):
+            self._merge_saved()
+            if score <= self.best.get(key, 0):
+                return False
+            self.best[key] = int(score)
+            self._write()
         return True
 
-    def save(self) -> bool:
+    def _merge_saved(self) -> None:
+        """Keep the best of this table and the one on disk (written by another game, maybe)."""
+        saved, warnings = load_store(
+            self.path, MAX_BYTES, _parse, "high-score file", "a fresh table"
+        )
+        self.warnings.extend(warnings)
+        for key, value in (saved or {}).items():
+            self.best[key] = max(self.best.get(key, 0), value)
+
+    def _write(self) -> bool:
         payload = {"format_version": FORMAT_VERSION, "best": dict(sorted(self.best.items()))}
         problem = save_store(self.path, payload, "high scores")
         if problem:

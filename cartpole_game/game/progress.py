@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cartpole_game.core.json_store import load_store, save_store
+from cartpole_game.core.json_store import load_store, locked, save_store
 from cartpole_game.sim.levels import LEVELS, MEDALS, Level
 
 FORMAT_VERSION = 1
@@ -59,28 +59,46 @@ class Progress:
 
     def submit(self, level: Level, steps: int) -> tuple[str | None, bool]:
         """Record a ranked run of ``steps``: (a medal newly earned or None, whether it unlocked
-        the next level). Saves when anything changed."""
-        old = self.record(level)
-        medal = level.medal_for(steps)
-        improved_medal = medal is not None and _rank(medal) > _rank(old.medal)
-        was_unlocked = level.number < len(LEVELS) and self.unlocked(LEVELS[level.number])
-        if steps <= old.best_steps and not improved_medal:
-            return None, False
-        self.levels[level.key] = LevelRecord(
-            max(steps, old.best_steps), medal if improved_medal else old.medal
-        )
-        self.save()
-        unlocked_next = (
-            level.number < len(LEVELS) and not was_unlocked and self.unlocked(LEVELS[level.number])
-        )
+        the next level). Saves when anything changed, merged with what another game on the
+        same folder saved meanwhile."""
+        with locked(self.path):
+            self._merge_saved()
+            old = self.record(level)
+            medal = level.medal_for(steps)
+            improved_medal = medal is not None and _rank(medal) > _rank(old.medal)
+            following = LEVELS[level.number] if level.number < len(LEVELS) else None
+            was_unlocked = following is not None and self.unlocked(following)
+            if steps <= old.best_steps and not improved_medal:
+                return None, False
+            self.levels[level.key] = LevelRecord(
+                max(steps, old.best_steps), medal if improved_medal else old.medal
+            )
+            self._write()
+        unlocked_next = following is not None and not was_unlocked and self.unlocked(following)
         return (medal if improved_medal else None), unlocked_next
 
     def mark_lesson_seen(self) -> None:
-        if not self.lesson_seen:
+        if self.lesson_seen:
+            return
+        with locked(self.path):
+            self._merge_saved()
             self.lesson_seen = True
-            self.save()
+            self._write()
 
-    def save(self) -> bool:
+    def _merge_saved(self) -> None:
+        """Keep the best of each level here and on disk, and the lesson seen by either."""
+        saved, warnings = load_store(
+            self.path, MAX_BYTES, _parse, "progress file", "a fresh ladder"
+        )
+        self.warnings.extend(warnings)
+        levels, lesson_seen = saved or ({}, False)
+        self.lesson_seen = self.lesson_seen or lesson_seen
+        for key, theirs in levels.items():
+            mine = self.levels.get(key, LevelRecord())
+            best_medal = max(mine.medal, theirs.medal, key=_rank)
+            self.levels[key] = LevelRecord(max(mine.best_steps, theirs.best_steps), best_medal)
+
+    def _write(self) -> bool:
         payload = {
             "format_version": FORMAT_VERSION,
             "lesson_seen": self.lesson_seen,
