@@ -98,6 +98,7 @@ def test_invalid_utf8_and_a_fifo_are_refused_without_hanging(tmp_path: Path) -> 
     os.mkfifo(fifo)
     scores = HighScores.load(fifo)  # would block forever if opened for a plain read
     assert scores.best == {} and "not a regular file" in scores.warnings[0]
+    assert fifo.exists()  # a FIFO or a device is never moved aside (it might be /dev/zero)
 
 
 def test_old_tables_by_speed_alone_still_load(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -74,6 +75,13 @@ def load_store(
 
 def move_aside(path: Path, reason: str, fresh: str) -> str:
     """Rename a corrupt file out of the way, keeping it; the warning that says so."""
+    try:
+        kind = os.lstat(path).st_mode
+    except OSError:
+        return f"{reason}; starting {fresh}"
+    if not (stat.S_ISREG(kind) or stat.S_ISLNK(kind)):
+        # A FIFO or a device is never moved (it may be /dev/zero itself); play goes on without it.
+        return f"{reason}; starting {fresh}"
     aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
     try:
         os.replace(path, aside)
