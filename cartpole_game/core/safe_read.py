@@ -94,7 +94,7 @@ def read_json(path: str | os.PathLike[str], max_bytes: int) -> Any:
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise ValueError(f"{name} is not a number JSON allows: numbers must be finite")
 
 
 def _bounded_int(text: str) -> int:
