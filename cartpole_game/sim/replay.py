@@ -4,8 +4,10 @@ The steps a gamepad's stick pushed with part of the force are kept too (``analog
 the signed fraction of the full force), and re-applied on playback.
 
 Playing back re-runs the same physics from the same seed with the same inputs at the same
-steps, so it reaches the very same final state, bit for bit (the file keeps that state to check).
-Loading validates every field and never executes anything from the file.
+steps, so it reaches the very same score, end and final state, bit for bit (the file keeps all
+three to check). Loading reads at most ``MAX_BYTES`` through the safe reader, validates the type
+and range of every field, bounds every list, keeps text only as text a font can draw, and never
+executes anything from the file.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ import numpy as np
 
 from cartpole_game.core.atomic import atomic_write_text
 from cartpole_game.core.errors import FileFormatError
+from cartpole_game.core.safe_read import read_json_file
+from cartpole_game.core.text import drawable
 from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
-from cartpole_game.sim.arena import Arena, EpisodeLog
+from cartpole_game.sim.arena import Arena, EndReason, EpisodeLog
 from cartpole_game.sim.levels import LEVELS, PHYSICS_KEYS
 from cartpole_game.sim.physics import CARTPOLE_V1, CartPoleParams
 from cartpole_game.sim.timescale import MAX_TIME_SCALE, MIN_TIME_SCALE
@@ -33,7 +37,26 @@ FORMAT = "cartpole_game-replay"
 # as before; a game that reads only version 1 refuses a version 2 file rather than replay it wrong.
 FORMAT_VERSION = 2
 MAX_STEPS = 100_000
+MAX_DRIVERS = 10_000  # hand-overs of the cart; also at most one per step, plus the first driver
+MAX_POKES = MAX_STEPS
+MAX_NAME_CHARS = 64  # a driver's name
+MAX_TEXT_CHARS = 64  # "mode" and "recorded_at"
+MAX_POKE = 100.0  # rad/s; the game's own pokes are at most 2.5
+MAX_WIND = 1000.0  # newtons; the game's wind is at most a few
+# The largest legal replay as to_json writes it: the actions, then every [step, value] entry
+# (about 50 bytes; 64 allowed) and every driver, whose name may be 64 characters each written
+# as a 12-byte surrogate-pair escape; 64 KiB covers the rest.
+_ENTRY_BYTES = 64
+MAX_BYTES = (
+    MAX_STEPS
+    + (MAX_POKES + 2 * MAX_STEPS) * _ENTRY_BYTES
+    + MAX_DRIVERS * (_ENTRY_BYTES + 12 * MAX_NAME_CHARS)
+    + 65_536
+)
 _ACTIONS = re.compile(r"[012]*")
+_END_REASONS = frozenset(reason.value for reason in EndReason)
+# A diverged episode ends in a state JSON has no numbers for: written as these strings.
+_NOT_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
 
 
 @dataclass(frozen=True)
@@ -94,7 +117,7 @@ class Replay:
             "wind": [list(w) for w in self.wind],
             "analog": [list(a) for a in self.analog],
             # repr() of a float64 round-trips exactly through JSON.
-            "final_state": list(self.final_state),
+            "final_state": [_state_value(v) for v in self.final_state],
         }
         return json.dumps(payload, indent=1) + "\n"
 
@@ -104,20 +127,18 @@ class Replay:
         atomic_write_text(path, self.to_json())
 
 
+def _state_value(value: float) -> float | str:
+    if math.isfinite(value):
+        return value
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
 def load_replay(path: Path) -> Replay:
-    """Read and validate a replay file; any problem is a ``FileFormatError`` naming the file."""
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise FileFormatError(path, "no such replay file") from None
-    except OSError as exc:
-        raise FileFormatError(path, f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) > 50_000_000:
-        raise FileFormatError(path, "too large to be a replay")
-    try:
-        data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise FileFormatError(path, f"not a replay file (not valid JSON: {exc})") from None
+    """Read and validate a replay file; any problem is a ``FileFormatError`` naming the file.
+
+    Only a regular file of at most ``MAX_BYTES`` is read (a FIFO or a device is refused at once).
+    """
+    data = read_json_file(path, MAX_BYTES, "replay file")
     try:
         return _parse(data)
     except _Bad as exc:
@@ -151,19 +172,49 @@ def _finite(value: Any, name: str) -> float:
 
 
 def _number(value: Any, name: str) -> float:
-    # Unlike _finite, this admits inf and nan: a diverged episode ends in such a state.
+    # Unlike _finite, this admits inf and nan (written as text): a diverged episode ends so.
+    if isinstance(value, str) and value in _NOT_FINITE:
+        return _NOT_FINITE[value]
     _need(
         isinstance(value, (int, float)) and not isinstance(value, bool), f"'{name}' must be numbers"
     )
     return float(value)
 
 
-def _events(value: Any, name: str, steps: int) -> tuple[tuple[int, float], ...]:
+def _text(value: Any, name: str, limit: int) -> str:
+    """Text from the file, at most ``limit`` characters, kept as text a font can draw."""
+    _need(isinstance(value, str), f"'{name}' must be text")
+    _need(len(value) <= limit, f"'{name}' is longer than {limit} characters")
+    return drawable(value, limit)
+
+
+def _events(
+    value: Any, name: str, steps: int, most: int, largest: float
+) -> tuple[tuple[int, float], ...]:
     _need(isinstance(value, list), f"'{name}' must be a list")
+    _need(len(value) <= most, f"too many '{name}' ({len(value)}; at most {most})")
     out = []
     for item in value:
         _need(isinstance(item, list) and len(item) == 2, f"each of '{name}' must be [step, value]")
-        out.append((_int(item[0], f"{name} step", 0, steps), _finite(item[1], name)))
+        step = _int(item[0], f"{name} step", 0, steps)
+        size = _finite(item[1], name)
+        _need(abs(size) <= largest, f"'{name}' out of range: {size}")
+        out.append((step, size))
+    return tuple(out)
+
+
+def _drivers(value: Any, steps: int) -> tuple[tuple[int, str], ...]:
+    """Who drove from which step: at most one hand-over a step (plus the first driver), in
+    order, each name at most ``MAX_NAME_CHARS`` characters."""
+    _need(isinstance(value, list), "'drivers' must be a list")
+    most = min(steps + 1, MAX_DRIVERS)
+    _need(len(value) <= most, f"too many drivers ({len(value)}; at most {most})")
+    out: list[tuple[int, str]] = []
+    for item in value:
+        _need(isinstance(item, list) and len(item) == 2, "each driver must be [step, name]")
+        step = _int(item[0], "driver step", 0, steps)
+        _need(not out or step >= out[-1][0], "'drivers' steps must not decrease")
+        out.append((step, _text(item[1], "driver name", MAX_NAME_CHARS)))
     return tuple(out)
 
 
@@ -173,6 +224,7 @@ def _parse(data: Any) -> Replay:
     )
     version = data.get("format_version")
     _need(isinstance(version, int) and not isinstance(version, bool), "missing format_version")
+    _need(version >= 1, f"replay format version {version} is not one this game knows")
     _need(
         version <= FORMAT_VERSION,
         f"replay format version {version} is newer than this game reads ({FORMAT_VERSION}); "
@@ -185,22 +237,16 @@ def _parse(data: Any) -> Replay:
     )
     _need(len(actions_text) <= MAX_STEPS, "too many actions")
     steps = len(actions_text)
-    drivers_raw = data.get("drivers", [])
-    _need(isinstance(drivers_raw, list), "'drivers' must be a list")
-    drivers = []
-    for item in drivers_raw:
-        _need(
-            isinstance(item, list) and len(item) == 2 and isinstance(item[1], str),
-            "each driver must be [step, name]",
-        )
-        drivers.append((_int(item[0], "driver step", 0, steps), item[1][:64]))
+    drivers = _drivers(data.get("drivers", []), steps)
     final = data.get("final_state")
     _need(isinstance(final, list) and len(final) == 4, "'final_state' must be 4 numbers")
     final_state = tuple(_number(v, "final_state") for v in final)
     end_reason = data.get("end_reason")
-    _need(end_reason is None or isinstance(end_reason, str), "'end_reason' must be text")
-    mode = data.get("mode", "play")
-    _need(isinstance(mode, str), "'mode' must be text")
+    _need(
+        end_reason is None or (isinstance(end_reason, str) and end_reason in _END_REASONS),
+        "'end_reason' must be null or one of: " + ", ".join(sorted(_END_REASONS)),
+    )
+    mode = _text(data.get("mode", "play"), "mode", MAX_TEXT_CHARS)
     time_scale = _finite(data.get("time_scale", 1.0), "time_scale")
     _need(
         MIN_TIME_SCALE <= time_scale <= MAX_TIME_SCALE,
@@ -211,16 +257,16 @@ def _parse(data: Any) -> Replay:
         params=_params(data),
         seed=_int(data.get("seed"), "seed", 0, 2**32 - 1),
         actions=tuple(int(c) for c in actions_text),
-        pokes=_events(data.get("pokes", []), "pokes", steps),
-        wind=_events(data.get("wind", []), "wind", steps),
+        pokes=_events(data.get("pokes", []), "pokes", steps, MAX_POKES, MAX_POKE),
+        wind=_events(data.get("wind", []), "wind", steps, steps + 1, MAX_WIND),
         analog=_analog(data.get("analog", []), actions_text),
-        drivers=tuple(drivers),
+        drivers=drivers,
         final_state=final_state,  # type: ignore[arg-type]
         score=_int(data.get("score"), "score", 0, MAX_STEPS),
         end_reason=end_reason,
-        mode=mode[:32],
+        mode=mode,
         time_scale=time_scale,
-        recorded_at=str(data.get("recorded_at", ""))[:32],
+        recorded_at=_text(data.get("recorded_at", ""), "recorded_at", MAX_TEXT_CHARS),
     )
 
 
@@ -228,6 +274,7 @@ def _analog(value: Any, actions_text: str) -> tuple[tuple[int, float], ...]:
     """The analog pushes: each at a step that took an action (so below the number of actions),
     in increasing order, a fraction in [-1, 1] in the direction of that step's action."""
     _need(isinstance(value, list), "'analog' must be a list")
+    _need(len(value) <= len(actions_text), "more 'analog' pushes than actions")
     out: list[tuple[int, float]] = []
     for item in value:
         _need(
@@ -318,12 +365,38 @@ class ReplayDriver:
             self.arena.poke(delta)
         self.arena.step(self._wind.get(index, 0.0))
 
+    def differences(self) -> list[str]:
+        """How what playback produced differs from what the file recorded: its score, how it
+        ended and its final state, bit for bit (empty: it matches)."""
+        recorded, arena = self.replay, self.arena
+        out = []
+        if arena.score != recorded.score:
+            out.append(f"score {arena.score}, recorded {recorded.score}")
+        ended = arena.end_reason.value if arena.end_reason else None
+        if ended != recorded.end_reason:
+            out.append(
+                f"ended '{ended or 'still running'}', "
+                f"recorded '{recorded.end_reason or 'still running'}'"
+            )
+        if not _same_state(recorded.final_state, arena.state):
+            out.append("the final state is not the recorded one")
+        return out
+
     def matches_recording(self) -> bool:
-        """True when the state reached is, bit for bit, the one the file recorded."""
-        return (
-            np.array(self.replay.final_state, dtype=np.float64).tobytes()
-            == self.arena.state.tobytes()
-        )
+        """True when playback reached the recorded score, end and final state, bit for bit."""
+        return not self.differences()
+
+
+def _same_state(recorded: tuple[float, ...], reached: np.ndarray) -> bool:
+    """Bit for bit, except that any NaN matches any NaN (JSON keeps no NaN payload)."""
+    expected = np.array(recorded, dtype=np.float64)
+    reached = np.asarray(reached, dtype=np.float64)
+    nan = np.isnan(expected)
+    return bool(
+        expected.shape == reached.shape
+        and (nan == np.isnan(reached)).all()
+        and expected[~nan].tobytes() == reached[~nan].tobytes()
+    )
 
 
 def play_back(replay: Replay) -> np.ndarray:

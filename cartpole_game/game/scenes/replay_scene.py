@@ -1,4 +1,8 @@
-"""Replay: play a recorded episode back exactly, and check it ends where the recording did."""
+"""Replay: play a recorded episode back exactly, and check it ends as the recording did.
+
+Playback that differs from the recording (its score, its end or its final state) says so on
+screen, and makes the session exit with status 1 and one line on stderr naming the file.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ from pathlib import Path
 import pygame
 
 from cartpole_game.core.errors import UserFacingError
+from cartpole_game.core.text import drawable
 from cartpole_game.game.input.tables import REPLAY
-from cartpole_game.game.render.theme import blit_text
+from cartpole_game.game.render.theme import blit_text, fit_text
 from cartpole_game.game.scenes.arena_scene import RESTART_DELAY, ArenaScene
 from cartpole_game.game.scenes.base import ModeServices, ModeSpec, SceneContext
 from cartpole_game.game.summary import EpisodeSummary, summarize
@@ -19,6 +24,18 @@ from cartpole_game.sim.arena import EpisodeLog
 from cartpole_game.sim.controllers import HumanController
 from cartpole_game.sim.levels import LEVELS
 from cartpole_game.sim.replay import Replay, ReplayDriver
+
+STATUS_LINE_WIDTH = 860  # pixels: from the left margin to clear of the verdict on the right
+VERDICT_WIDTH = 560  # pixels, right-aligned at the right margin
+SHOWN_DRIVERS = 4  # more hand-overs than this are counted, not listed
+
+
+def drivers_text(drivers: tuple[tuple[int, str], ...]) -> str:
+    """Who drove, in order ("human → dqn"); a long list shows its first few and a count."""
+    names = [name for _, name in drivers[:SHOWN_DRIVERS]]
+    if len(drivers) > SHOWN_DRIVERS:
+        names.append(f"… ({len(drivers)} drivers)")
+    return " → ".join(names) or "?"
 
 
 class ReplayScene(ArenaScene):
@@ -34,6 +51,15 @@ class ReplayScene(ArenaScene):
         self.arena = self.driver.arena
         self.finished_for = 0.0
         self.verified: bool | None = None
+        self.differences: list[str] = []
+        self._fitted: dict[str, str] = {}  # fitting measures the text: once, not every frame
+
+    def fitted(self, text: str, size: int, width: int) -> str:
+        """``text`` as drawable text cut to ``width`` pixels (remembered: it rarely changes)."""
+        key = f"{size} {width} {text}"
+        if key not in self._fitted:
+            self._fitted[key] = fit_text(self.ctx.theme, drawable(text, 200), size, width)
+        return self._fitted[key]
 
     def press_handlers(self) -> dict[str, Callable[[], None]]:
         return {**super().press_handlers(), "disturb": self.refuse_disturbance}
@@ -71,13 +97,24 @@ class ReplayScene(ArenaScene):
     def update(self, dt: float) -> None:
         if self.driver.finished:
             if self.verified is None:
-                self.verified = self.driver.matches_recording()
+                self.verify()
                 self.ctx.episode_finished(self.episode_summary(counted=False))
             self.finished_for += dt
             if self.finished_for >= RESTART_DELAY * 2:
                 self.restart()
             return
         self.driver.step()
+
+    def verify(self) -> None:
+        """Compare playback with the recording; a difference sets the session's exit status."""
+        self.differences = self.driver.differences()
+        self.verified = not self.differences
+        if self.differences:
+            name = self.ctx.config.replay or "the replay"
+            self.ctx.exit_status = 1
+            self.ctx.exit_message = (
+                f"{name}: playback differs from the recording: {'; '.join(self.differences)}"
+            )
 
     def driver_label(self) -> str:
         return "REPLAY"
@@ -87,33 +124,49 @@ class ReplayScene(ArenaScene):
 
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
         super().draw(surface, alpha)
-        if self.verified is not None:
-            pal = self.ctx.theme.palette
-            text = (
-                "matches the recording exactly ✓"
-                if self.verified
-                else "differs from the recording!"
-            )
-            color = pal.good if self.verified else pal.bad
+        if self.verified is None:
+            return
+        theme = self.ctx.theme
+        pal = theme.palette
+        if self.verified:
             blit_text(
                 surface,
-                self.ctx.theme,
-                text,
+                theme,
+                "matches the recording exactly ✓",
                 18,
-                color,
+                pal.good,
                 (1248, 104),
                 "topright",
                 bold=True,
             )
+            return
+        blit_text(
+            surface,
+            theme,
+            "DIFFERS from the recording ✗",
+            18,
+            pal.bad,
+            (1248, 104),
+            "topright",
+            bold=True,
+        )
+        detail = self.fitted("; ".join(self.differences), 15, VERDICT_WIDTH)
+        blit_text(surface, theme, detail, 15, pal.bad, (1248, 128), "topright")
+
+    def status_line(self) -> str:
+        """The replay's line under the top bar: text a font can draw, at most 200 characters
+        before it is fitted to the screen."""
+        r = self.replay
+        text = (
+            f"replay of {r.mode} · seed {r.seed} · {drivers_text(r.drivers)} · "
+            f"{r.time_scale:g}× · {r.recorded_at}"
+        )
+        return drawable(text, 200)
 
     def draw_status_line(self, surface: pygame.Surface) -> None:
-        pal = self.ctx.theme.palette
-        r = self.replay
-        drivers = " → ".join(name for _, name in r.drivers) or "?"
-        text = (
-            f"replay of {r.mode} · seed {r.seed} · {drivers} · {r.time_scale:g}× · {r.recorded_at}"
-        )
-        blit_text(surface, self.ctx.theme, text, 15, pal.text_dim, (32, 100))
+        theme = self.ctx.theme
+        text = self.fitted(self.status_line(), 15, STATUS_LINE_WIDTH)
+        blit_text(surface, theme, text, 15, theme.palette.text_dim, (32, 100))
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
