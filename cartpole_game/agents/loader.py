@@ -13,6 +13,7 @@ from pathlib import Path
 from cartpole_game.agents.checkpoint import Checkpoint, load_checkpoint
 from cartpole_game.agents.registry import AGENT_KINDS, named_agents
 from cartpole_game.core.resources import package_file
+from cartpole_game.core.text import drawable, drawable_path
 from cartpole_game.sim.controllers import ExplainingController
 
 
@@ -24,12 +25,37 @@ def shipped_path(name: str) -> Path:
     return package_file("cartpole_game.agents", "shipped", file)
 
 
+def is_shipped(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is (or would land among) the shipped agents' files, which training
+    must never overwrite: the shipped folder itself, or any link to one of its files."""
+    target = Path(path)
+    folders = {
+        shipped_path(name).parent.resolve()
+        for name in named_agents()
+        if AGENT_KINDS[name].shipped_file
+    }
+    try:
+        if target.resolve().parent in folders:
+            return True
+    except (OSError, RuntimeError):
+        return False
+    for folder in folders:
+        for file in folder.iterdir():
+            try:
+                if target.exists() and os.path.samefile(target, file):
+                    return True
+            except OSError:
+                continue
+    return False
+
+
 def describe_source(spec: str) -> str:
-    """Where ``spec``'s agent comes from, for messages: a file, or "built in"."""
+    """Where ``spec``'s agent comes from, for messages: a file, or "built in" (always text a
+    font or a terminal can show, whatever bytes the path holds)."""
     kind = AGENT_KINDS.get(spec)
     if kind is not None and kind.named:
-        return str(shipped_path(spec)) if kind.shipped_file else "built in"
-    return str(spec)
+        return drawable_path(shipped_path(spec), 1000) if kind.shipped_file else "built in"
+    return drawable_path(spec, 1000)
 
 
 def policy_from_checkpoint(checkpoint: Checkpoint, name: str) -> ExplainingController:
@@ -52,4 +78,4 @@ def load_agent(spec: str | os.PathLike[str]) -> ExplainingController:
             return kind.build(text)
         return policy_from_checkpoint(load_checkpoint(shipped_path(text), kind=text), text)
     path = Path(text)
-    return policy_from_checkpoint(load_checkpoint(path), path.stem)
+    return policy_from_checkpoint(load_checkpoint(path), drawable(drawable_path(path.stem), 40))

@@ -13,6 +13,16 @@ from cartpole_game.agents import describe_source, load_agent
 from cartpole_game.game.arguments import whole_number
 from cartpole_game.training.evaluate import evaluate_controller
 
+MAX_EPISODES = 100_000  # about 10 minutes of a perfect agent; the returns stay a few MB
+
+
+def episodes_count(text: str) -> int:
+    """``--episodes``: a whole number from 1 to :data:`MAX_EPISODES`."""
+    value = whole_number(1, "episodes")(text)
+    if value > MAX_EPISODES:
+        raise argparse.ArgumentTypeError(f"at most {MAX_EPISODES:,} episodes, got {value:,}")
+    return value
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -22,7 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a shipped agent or a .safetensors checkpoint (default dqn)",
     )
     parser.add_argument(
-        "--episodes", type=whole_number(1, "episodes"), default=100, help="default 100"
+        "--episodes",
+        type=episodes_count,
+        default=100,
+        help=f"default 100, at most {MAX_EPISODES:,}",
     )
     parser.add_argument(
         "--seed", type=whole_number(0, "seed"), default=0, help="seed of the first reset"
