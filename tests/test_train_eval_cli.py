@@ -96,7 +96,7 @@ def test_unwritable_out_is_one_line_exit_2(tmp_path):
 
 
 def test_failed_save_keeps_the_weights_elsewhere(tmp_path, monkeypatch):
-    import cartpole_game.cli.commands.train as checkpoint_module  # it saves through this name
+    import cartpole_game.agents.checkpoint as checkpoint_module  # it saves through this name
     from cartpole_game.cli.commands.train import save_with_fallback
     from cartpole_game.training.linear_search import LinearSearch
 
@@ -165,3 +165,154 @@ def test_interrupt_saves_the_best_so_far_and_exits_cleanly(tmp_path, sig):
 def test_min_steps_is_for_dqn_only():
     r = play("train", "--algo", "linear", "--headless", "--min-steps", "10")
     assert r.returncode == 2 and "--min-steps applies to --algo dqn only" in r.stderr
+
+
+def test_an_existing_out_is_refused_without_force_and_kept_intact(tmp_path):
+    out = tmp_path / "mine.safetensors"
+    out.write_bytes(b"precious bytes")
+    r = play("train", "--algo", "linear", "--headless", "--steps", "500", "--out", str(out))
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(lines) == 1, r.stderr
+    assert "already exists" in lines[0] and "--force" in lines[0]
+    assert out.read_bytes() == b"precious bytes"
+
+
+def test_force_replaces_an_existing_out(tmp_path):
+    out = tmp_path / "mine.safetensors"
+    out.write_bytes(b"old")
+    r = play(
+        "train", "--algo", "linear", "--headless", "--steps", "500", "--out", str(out), "--force"
+    )
+    assert r.returncode == 0, r.stderr
+    assert load_checkpoint(out).kind == "linear"
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_the_shipped_agents_are_never_a_target(tmp_path, force):
+    from cartpole_game.agents import shipped_path
+
+    shipped = shipped_path("linear")
+    before = shipped.read_bytes()
+    try:
+        for out in (shipped, shipped.with_name("new.safetensors")):
+            r = play(
+                "train",
+                "--algo",
+                "linear",
+                "--headless",
+                "--steps",
+                "500",
+                "--out",
+                str(out),
+                *force,
+            )
+            lines = r.stderr.strip().splitlines()
+            assert r.returncode == 2 and len(lines) == 1, r.stderr
+            assert "shipped agents" in lines[0]
+            assert not shipped.with_name("new.safetensors").exists()
+        assert shipped.read_bytes() == before
+    finally:  # a regression must not damage the checkout
+        if shipped.read_bytes() != before:
+            shipped.write_bytes(before)
+        shipped.with_name("new.safetensors").unlink(missing_ok=True)
+
+
+def test_the_default_output_name_is_never_an_existing_file(tmp_path):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "linear-seed0.safetensors").write_bytes(b"an earlier run")
+    r = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "play.py"),
+            "train",
+            "--algo",
+            "linear",
+            "--headless",
+            "--steps",
+            "500",
+            "--json",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert (runs / "linear-seed0.safetensors").read_bytes() == b"an earlier run"
+    assert last_json(r.stdout)["checkpoint"] == "runs/linear-seed0-2.safetensors"
+    assert load_checkpoint(runs / "linear-seed0-2.safetensors").kind == "linear"
+
+
+def _sigterm_caught(pid):
+    """Whether process ``pid`` has a handler for SIGTERM (its SigCgt mask in /proc)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    mask = int(
+        next(line for line in status.splitlines() if line.startswith("SigCgt:")).split()[1], 16
+    )
+    return bool(mask & (1 << (signal.SIGTERM - 1)))
+
+
+def test_sigterm_while_starting_up_says_so(tmp_path):
+    out = tmp_path / "early.safetensors"
+    proc = subprocess.Popen(
+        [sys.executable, "play.py", "train", "--algo", "dqn", "--headless", "--out", str(out)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not _sigterm_caught(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)  # as soon as the command can hear it: importing torch
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr
+    assert "SIGTERM" in stderr and "before any training" in stderr
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_an_interrupted_forced_run_never_replaces_the_file(tmp_path):
+    out = tmp_path / "good.safetensors"
+    out.write_bytes(b"a good checkpoint")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "play.py",
+            "train",
+            "--algo",
+            "dqn",
+            "--headless",
+            "--seed",
+            "14",
+            "--steps",
+            "1000000",
+            "--out",
+            str(out),
+            "--force",
+            "--json",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    err = b""
+    deadline = time.monotonic() + 60
+    while "ε".encode() not in err and time.monotonic() < deadline:
+        chunk = proc.stderr.read1(4096)
+        if not chunk:
+            break
+        err += chunk
+    proc.send_signal(signal.SIGTERM)
+    out_bytes, rest = proc.communicate(timeout=60)
+    stderr = (err + rest).decode()
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert out.read_bytes() == b"a good checkpoint"
+    saved = Path(last_json(out_bytes.decode())["checkpoint"])
+    assert saved == tmp_path / "good-2.safetensors" and load_checkpoint(saved).kind == "dqn"
+    assert "is kept as it is" in stderr

@@ -122,9 +122,14 @@ def test_s_saves_now_and_escape_stops_and_saves(tmp_path: Path) -> None:
         app.close()
 
 
-def test_unwritable_checkpoint_keeps_weights_in_memory(tmp_path: Path) -> None:
+def test_unwritable_checkpoint_falls_back_to_the_temp_folder(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))  # the worker process is new: it reads TMPDIR
     config = RunConfig(
         mode="train",
         headless=True,
@@ -139,8 +144,12 @@ def test_unwritable_checkpoint_keeps_weights_in_memory(tmp_path: Path) -> None:
         session = scene.session
     finally:
         app.close()
-    assert session.unsaved is not None  # the weights were not lost
-    assert "kept in memory" in session.last_message
+    saved = list(temp.glob("cartpole_game-*-live.safetensors"))
+    assert len(saved) == 1 and session.fallback == saved[0]  # the weights are in a file
+    assert load_checkpoint(saved[0]).kind == "dqn"
+    assert str(saved[0]) in session.last_message
+    assert any(saved[0].name in t.text for t in app.ctx.toasts)  # on screen
+    assert str(saved[0]) in capsys.readouterr().err  # and in the terminal
 
 
 def test_t_tries_the_network_in_takeover_and_esc_comes_back(tmp_path: Path) -> None:

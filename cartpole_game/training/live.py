@@ -7,7 +7,8 @@ then, a snapshot of the weights. Two processes, two cores, no shared interpreter
 never slows training and training never freezes the window.
 
 The worker saves the best checkpoint when it stops, and on request; when the disk refuses, it
-sends the weights to the window's process, which keeps them in memory and says so.
+saves to the temp folder instead and says where (``TrainingSession.fallback``); only if that
+fails too does it send the weights to the window's process, which keeps them in memory.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from cartpole_game.agents.checkpoint import Checkpoint, save_checkpoint
+from cartpole_game.agents.checkpoint import Checkpoint, save_with_fallback
+from cartpole_game.core.text import drawable_path
 from cartpole_game.training.trainers import TrainerSpec, trainer_ref
 
 if TYPE_CHECKING:
@@ -93,6 +95,7 @@ class TrainingSession:
         self._keep_going = ctx.Value("b", not spec.stop_when_solved)  # after solving
         self._view = LiveView(algo=spec.algo)
         self.unsaved: Checkpoint | None = None  # the best weights, when the disk refused them
+        self.fallback: Path | None = None  # where they went instead, when the target refused
         self.last_message = ""
         self.process = ctx.Process(
             target=_worker_main,
@@ -202,6 +205,8 @@ class TrainingSession:
             self._note(message["text"])
         elif kind == "unsaved":
             self.unsaved = message["checkpoint"]
+        elif kind == "fallback":
+            self.fallback = Path(message["path"])
         elif kind == "error":
             v.error = message["text"]
         elif kind == "done":
@@ -345,14 +350,14 @@ def _save(trainer: Trainer, path: Path, command: str, send: _Send, reason: str) 
         return
     if checkpoint is None:
         return
-    try:
-        save_checkpoint(path, checkpoint)
-    except OSError as exc:
+    where, error = save_with_fallback(path, checkpoint)
+    if where is None:
         send("unsaved", checkpoint=checkpoint)
-        send(
-            "note",
-            text=f"could not write {path}: {exc.strerror or exc}; the weights are kept in memory",
-        )
+        send("note", text=f"{error}; the weights are kept in memory only")
+        return
+    if error is not None:
+        send("fallback", path=str(where))
+        send("note", text=f"saved to {drawable_path(where)} instead ({error})")
         return
     mean = checkpoint.metadata.get("eval_mean", 0)
-    send("note", text=f"{reason}: {path} (eval mean {mean:.0f})")
+    send("note", text=f"{reason}: {drawable_path(path)} (eval mean {mean:.0f})")

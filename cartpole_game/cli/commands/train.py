@@ -3,6 +3,10 @@
 Writes the best evaluated weights as a checkpoint, the learning curve as JSON lines and a PNG
 plot of it next to the checkpoint. Ctrl-C or SIGTERM stops training and still saves the best
 weights so far. With ``--json`` the last line of output is a JSON summary.
+
+An existing checkpoint is never overwritten unless ``--force`` says so (the default name is made
+unique instead), an interrupted run never replaces an existing file, and the shipped agents are
+never a target at all.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ import os
 import shlex
 import signal
 import sys
-import tempfile
 import threading
 import time
 from collections import deque
@@ -22,11 +25,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cartpole_game.agents.checkpoint import save_checkpoint
+from cartpole_game.agents.checkpoint import save_with_fallback, unused_path
+from cartpole_game.agents.loader import is_shipped
 from cartpole_game.agents.registry import trainable_kinds
 from cartpole_game.cli.main import program_name
 from cartpole_game.core.atomic import atomic_write_text
 from cartpole_game.core.errors import UsageError
+from cartpole_game.core.text import drawable_path
 from cartpole_game.game.app import run_game
 from cartpole_game.game.arguments import check_writable_file, whole_number
 from cartpole_game.game.config import RunConfig, TrainConfig
@@ -34,7 +39,6 @@ from cartpole_game.game.render.chart import LearningCurve, render_learning_curve
 from cartpole_game.training.trainers import TrainerSpec, trainer_ref
 
 if TYPE_CHECKING:
-    from cartpole_game.agents.checkpoint import Checkpoint
     from cartpole_game.training import TrainProgress
 
 PACE_NAMES = ("real-time", "4x", "16x", "turbo")  # the order of cartpole_game.training.live.PACES
@@ -65,7 +69,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out",
         type=Path,
         metavar="PATH",
-        help="checkpoint to write (default runs/<algo>-seed<N>.safetensors)",
+        help="checkpoint to write (default runs/<algo>-seed<N>.safetensors, or -2, -3... "
+        "if that exists); an existing file is refused unless --force",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="let --out replace an existing checkpoint (never a shipped agent)",
     )
     parser.add_argument("--json", action="store_true", help="end with a JSON summary line")
     parser.add_argument(
@@ -104,49 +114,65 @@ def _command_line() -> str:
     return shlex.join([*typed, *sys.argv[1:]])
 
 
-def _check_out_path(out: Path) -> None:
+def _check_out_path(out: Path, force: bool = False) -> None:
+    shown = drawable_path(out, 1000)
     if out.suffix != ".safetensors":
-        raise UsageError(f"--out {out}: the file name must end in .safetensors")
+        raise UsageError(f"--out {shown}: the file name must end in .safetensors")
     if out.is_dir():
-        raise UsageError(f"cannot write checkpoint {out}: it is a directory")
+        raise UsageError(f"cannot write checkpoint {shown}: it is a directory")
+    if is_shipped(out):
+        raise UsageError(
+            f"--out {shown}: that is where the shipped agents live; "
+            "training never overwrites them (write elsewhere, then copy)"
+        )
+    if (out.exists() or out.is_symlink()) and not force:
+        raise UsageError(
+            f"--out {shown} already exists; add --force to replace it, or choose another name"
+        )
     parent = out.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise UsageError(f"cannot write checkpoint {out}: {e.strerror or e}") from None
+        raise UsageError(f"cannot write checkpoint {shown}: {e.strerror or e}") from None
     if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        raise UsageError(f"cannot write checkpoint {out}: permission denied")
+        raise UsageError(f"cannot write checkpoint {shown}: permission denied")
+
+
+class _Signals:
+    """SIGTERM turned into KeyboardInterrupt (so both save the best weights and exit cleanly),
+    from the very start of the command: the seconds spent importing torch included. Once
+    ``saving`` is set, further signals are only recorded, so nothing interrupts the save."""
+
+    def __init__(self) -> None:
+        self.received: list[int] = []
+        self.saving = False
+
+    def handler(self, signum: int, frame: object) -> None:
+        self.received.append(signum)
+        if not self.saving:
+            raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
-def _sigterm_as_interrupt(received: list[int]) -> Iterator[None]:
-    """Turn SIGTERM into KeyboardInterrupt, so both save the best weights and exit cleanly."""
+def _sigterm_as_interrupt(signals: _Signals) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    previous = signal.signal(signal.SIGTERM, signals.handler)
+    previous_int = signal.getsignal(signal.SIGINT)
 
-    def handler(signum: int, frame: object) -> None:
-        received.append(signum)
+    def on_sigint(signum: int, frame: object) -> None:
+        if signals.saving:  # a second Ctrl-C while saving: let the save finish
+            signals.received.append(signum)
+            return
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, on_sigint)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def save_with_fallback(path: Path, checkpoint: Checkpoint) -> tuple[Path, str | None]:
-    """Save atomically to ``path``; if that fails, to a temp folder. Returns (where, error)."""
-    try:
-        return save_checkpoint(path, checkpoint), None
-    except OSError as e:
-        error = f"cannot write checkpoint {path}: {e.strerror or e}"
-    fallback = Path(tempfile.gettempdir()) / f"cartpole_game-{os.getpid()}-{path.name}"
-    try:
-        return save_checkpoint(fallback, checkpoint), error
-    except OSError as e:
-        return Path(), f"{error}; nor to {fallback}: {e.strerror or e}"
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def _write_curve(
@@ -165,7 +191,7 @@ def _write_curve(
 def run_view(args: argparse.Namespace) -> int:
     """The live training view: the game window, with the trainer in a worker thread."""
     if args.out is not None:
-        _check_out_path(args.out)
+        _check_out_path(args.out, args.force)
     if args.screenshot is not None:
         check_writable_file(args.screenshot, "screenshot")
     if args.json:
@@ -193,42 +219,65 @@ def run_view(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.view or not args.headless:
         return run_view(args)
-    from tqdm import tqdm
+    signals = _Signals()
+    with _sigterm_as_interrupt(signals):
+        return _run_headless(args, signals)
 
+
+def _run_headless(args: argparse.Namespace, signals: _Signals) -> int:
     spec = TrainerSpec(args.algo, args.steps, args.seed, min_steps=args.min_steps)
     steps = spec.budget
-    out: Path = args.out or RUNS_DIR / f"{args.algo}-seed{args.seed}.safetensors"
     if spec.min_steps and args.algo != "dqn":
         raise UsageError("--min-steps applies to --algo dqn only")
     if spec.min_steps > steps:
         raise UsageError(f"--min-steps {spec.min_steps} is more than the budget --steps {steps}")
-    _check_out_path(out)
-    trainer = spec.build()
+    if args.out is not None:
+        out: Path = args.out
+        _check_out_path(out, args.force)
+    else:  # the default name, made unique: never an existing file
+        out = unused_path(RUNS_DIR / f"{args.algo}-seed{args.seed}.safetensors")
+        _check_out_path(out)
+    existed = out.exists() or out.is_symlink()  # only with --force
+
+    try:
+        from tqdm import tqdm
+
+        trainer = spec.build()  # imports torch: seconds in which a signal may arrive
+    except KeyboardInterrupt:
+        signals.saving = True
+        how = "SIGTERM" if signal.SIGTERM in signals.received else "interrupted"
+        print(
+            f"{program_name()}: {how} while starting up, before any training: nothing to save",
+            file=sys.stderr,
+        )
+        return 128 + signal.SIGTERM if signal.SIGTERM in signals.received else 130
 
     returns: list[tuple[int, float]] = []
     evals: list[tuple[int, float]] = []
     recent: deque[float] = deque(maxlen=20)
     progress = None
     interrupted = False
-    signals: list[int] = []
     bar = tqdm(total=steps, unit="step", unit_scale=True, dynamic_ncols=True, file=sys.stderr)
     last_postfix = 0.0
     try:
-        with _sigterm_as_interrupt(signals):
-            for progress in trainer:
-                returns.extend((progress.steps, r) for r in progress.episode_returns)
-                recent.extend(progress.episode_returns)
-                if progress.evaluation is not None:
-                    evals.append((progress.steps, progress.evaluation.mean))
-                bar.update(min(progress.steps, steps) - bar.n)
-                now = time.monotonic()
-                if now - last_postfix > 0.25 or progress.done:
-                    last_postfix = now
-                    bar.set_postfix_str(_postfix(progress, recent, evals), refresh=False)
+        for progress in trainer:
+            returns.extend((progress.steps, r) for r in progress.episode_returns)
+            recent.extend(progress.episode_returns)
+            if progress.evaluation is not None:
+                evals.append((progress.steps, progress.evaluation.mean))
+            bar.update(min(progress.steps, steps) - bar.n)
+            now = time.monotonic()
+            if now - last_postfix > 0.25 or progress.done:
+                last_postfix = now
+                bar.set_postfix_str(_postfix(progress, recent, evals), refresh=False)
     except KeyboardInterrupt:
         interrupted = True
     finally:
+        signals.saving = True  # from here on a signal never cuts the save short
         bar.close()
+    if interrupted:
+        how = "SIGTERM" if signal.SIGTERM in signals.received else "interrupted"
+        print(f"{how}: saving the best weights so far", file=sys.stderr)
 
     if trainer.best_checkpoint() is None:  # stopped before any evaluation: evaluate now
         point = trainer.evaluate_current()
@@ -236,7 +285,18 @@ def run(args: argparse.Namespace) -> int:
     checkpoint = trainer.best_checkpoint(command=_command_line())
     best = trainer.best_eval
     assert checkpoint is not None and best is not None, "evaluated above if not before"
-    where, error = save_with_fallback(out, checkpoint)
+    target = out
+    if (interrupted and existed) or ((out.exists() or out.is_symlink()) and not existed):
+        # An interrupted run never replaces a file (with --force either), and a file that
+        # appeared while training is someone else's: write next to it instead.
+        target = unused_path(out)
+        print(
+            f"{program_name()}: {drawable_path(out, 1000)} is kept as it is; "
+            f"this run's weights go to {drawable_path(target, 1000)}",
+            file=sys.stderr,
+        )
+    where, error = save_with_fallback(target, checkpoint)
+    out = target
     curve_path = plot_path = None
     if error is None:
         try:
@@ -260,13 +320,11 @@ def run(args: argparse.Namespace) -> int:
         "eval_mean": best.mean,
         "eval_std": best.std,
         "eval_episodes": best.episodes,
-        "checkpoint": str(where) if str(where) != "." else None,
+        "checkpoint": str(where) if where is not None else None,
         "curve": str(curve_path) if curve_path else None,
         "plot": str(plot_path) if plot_path else None,
         "interrupted": interrupted,
     }
-    if interrupted:
-        print("interrupted: saving the best weights so far", file=sys.stderr)
     if error is not None:
         kept = f"; the weights were saved to {where} instead" if summary["checkpoint"] else ""
         print(f"{program_name()}: error: {error}{kept}", file=sys.stderr)
@@ -289,7 +347,7 @@ def run(args: argparse.Namespace) -> int:
     if error is not None:
         return 1
     if interrupted:
-        return 128 + signal.SIGTERM if signals else 130
+        return 128 + signal.SIGTERM if signal.SIGTERM in signals.received else 130
     return 0
 
 

@@ -6,14 +6,18 @@ snapshots of it, so drawing never slows training and training never freezes the 
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from statistics import fmean
 
 import numpy as np
 import pygame
 
+from cartpole_game.agents.checkpoint import unused_path
 from cartpole_game.agents.registry import agent_kind
+from cartpole_game.core.text import drawable
 from cartpole_game.game.input.bindings import dispatch
 from cartpole_game.game.input.tables import TRAIN
 from cartpole_game.game.render.chart import LearningCurve, draw_learning_curve
@@ -59,6 +63,7 @@ class TrainViewScene(Scene):
         self._chart_key: tuple[int, int] | None = None
         self.solved_announced = False
         self.stopped = False
+        self.reported_fallback: Path | None = None
 
     # -- input --------------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:
@@ -112,7 +117,8 @@ class TrainViewScene(Scene):
     def update(self, dt: float) -> None:
         self.view = view = self.session.view()
         for message in view.saved:
-            self.ctx.notify(message.capitalize(), 5.0)
+            self.ctx.notify(_sentence(message), 5.0)
+        self._report_fallback()
         if view.solved_at_steps is not None and not self.solved_announced:
             self.solved_announced = True
             self.ctx.sounds.play("win")
@@ -133,7 +139,21 @@ class TrainViewScene(Scene):
             self.stopped = True
             self.session.stop()
             for message in self.session.view().saved:
-                self.ctx.notify(message.capitalize(), 6.0)
+                self.ctx.notify(_sentence(message), 6.0)
+            self._report_fallback()
+
+    def _report_fallback(self) -> None:
+        """The checkpoint went to the temp folder: say where in the terminal too, since the
+        window (and its toast) may be gone a moment later."""
+        where = self.session.fallback
+        if where is not None and where != self.reported_fallback:
+            self.reported_fallback = where
+            print(
+                f"train: warning: could not write {self.session.checkpoint_path}; "
+                f"the trained weights were saved to {where} instead",
+                file=sys.stderr,
+                flush=True,
+            )
 
     # -- drawing ------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
@@ -165,7 +185,12 @@ class TrainViewScene(Scene):
             )
         if view.error:
             blit_text(
-                surface, ctx.theme, f"Training stopped: {view.error}"[:110], 16, pal.bad, (24, 640)
+                surface,
+                ctx.theme,
+                drawable(f"Training stopped: {view.error}", 110),
+                16,
+                pal.bad,
+                (24, 640),
             )
         blit_text(
             surface,
@@ -295,10 +320,15 @@ class TrainViewScene(Scene):
             )
 
 
+def _sentence(message: str) -> str:
+    """``message`` with a capital first letter (``str.capitalize`` would lower a path's)."""
+    return drawable(message[:1].upper() + message[1:], 200)
+
+
 def _make_scene(services: ModeServices) -> TrainViewScene:
     ctx, train = services.ctx, services.config.train
     seed = services.config.seed if services.config.seed is not None else 0
-    out = train.out or (
+    out = train.out or unused_path(
         ctx.data_dir
         / "checkpoints"
         / f"{train.algo}-live-seed{seed}-{time.strftime('%Y%m%d-%H%M%S')}.safetensors"
