@@ -24,7 +24,7 @@ from cartpole_game.game.input.gamepad import Gamepads
 from cartpole_game.game.input.tables import GLOBAL
 from cartpole_game.game.loop import Clock, FixedStepAccumulator, RealClock, VirtualClock
 from cartpole_game.game.modes import MODES
-from cartpole_game.game.recording import GifRecorder, safe_name, take_screenshot
+from cartpole_game.game.recording import GifRecorder, safe_name, save_png, take_screenshot
 from cartpole_game.game.render.letterbox import fit, to_logical
 from cartpole_game.game.scenes.lesson import first_run_lesson
 from cartpole_game.game.summary import write_summary
@@ -192,7 +192,11 @@ class App:
         if self.recorder.active:
             self._finish_recording()
         elif hasattr(ctx.stack.top, "recording_label"):
-            self.recorder.start()
+            try:
+                self.recorder.start(ctx.data_dir / "replays", ctx.stack.top)
+            except OSError as exc:
+                ctx.notify(f"Warning: could not save the GIF: {exc}", 6.0)
+                return
             self._recording_since = ctx.episodes_finished
             ctx.notify("Recording this episode to a GIF — V stops")
         else:
@@ -200,23 +204,33 @@ class App:
 
     def _record_frame(self) -> None:
         recorder = self.recorder
-        if recorder.last_result:
-            self.ctx.notify(recorder.last_result, 5.0)
-            recorder.last_result = None
+        for message in recorder.messages():
+            self.ctx.notify(message, 6.0 if message.startswith("Warning") else 5.0)
         if not recorder.active:
             return
-        recorder.capture(self.screen)
+        if recorder.failed:  # the disk refused the GIF; its warning is shown above
+            recorder.cancel()
+            return
+        if self.ctx.stack.top is recorder.scene:  # not while paused, helped or left
+            recorder.capture(self.screen)
         if self.ctx.episodes_finished > self._recording_since:
             self._finish_recording()  # the episode ended: this frame, with its banner, is the last
+        elif recorder.full:
+            self._finish_recording()
+            self.ctx.notify("The GIF reached its one-minute limit: recording stopped", 5.0)
         else:
             self.pygame.draw.circle(
                 self.screen, (235, 70, 70), (self.screen.get_width() - 28, 104), 8
             )
 
     def _finish_recording(self) -> None:
-        label = getattr(self.ctx.stack.top, "recording_label", None)
+        # The scene recorded names it, even once paused over or closed (quitting pops it first).
+        label = getattr(self.recorder.scene, "recording_label", None)
         mode, agent, score = label() if label else (self.config.mode, "", 0)
-        name = safe_name(mode, agent, f"score{score}", time.strftime("%Y%m%d-%H%M%S")) + ".gif"
+        now = time.time()
+        millis = int(now * 1000) % 1000  # two GIFs in one second keep their own names
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(now)) + f".{millis:03d}"
+        name = safe_name(mode, agent, f"score{score}", stamp) + ".gif"
         if self.recorder.finish(self.ctx.data_dir / "replays" / name) is not None:
             self.ctx.notify("Saving the GIF…")
 
@@ -226,9 +240,10 @@ class App:
 
     def save_screenshot(self, path: os.PathLike[str] | str) -> None:
         try:
-            self.pygame.image.save(self.screen, os.fspath(path))
+            save_png(self.screen, path)  # encoded in memory, written atomically
         except (self.pygame.error, OSError) as exc:
-            raise UserFacingError(f"cannot write screenshot {path}: {exc}") from None
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise UserFacingError(f"cannot write screenshot {path}: {reason}") from None
 
     def close(self) -> None:
         summary = [*self.ctx.episodes]
@@ -238,7 +253,9 @@ class App:
             self.ctx.stack.pop()
         if self.recorder.active:
             self._finish_recording()
-        self.recorder.wait()
+        # Quitting waits a moment for the GIF's last frames, then drops it rather than hang.
+        for message in self.recorder.close(timeout=2.0):
+            print(message, file=sys.stderr)
         self.gamepads.close()
         self.ctx.sounds.close()
         self.pygame.display.quit()
@@ -330,4 +347,6 @@ def run_game(config: RunConfig, report_first_frame: bool = False) -> int:
     finally:
         app.close()
         signal.signal(signal.SIGTERM, previous)
-    return 0
+    if app.ctx.exit_message:
+        print(app.ctx.exit_message, file=sys.stderr)
+    return app.ctx.exit_status

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import pygame
 
 from cartpole_game.core.errors import UserFacingError
+from cartpole_game.core.text import drawable
 from cartpole_game.game.config import RunConfig
 from cartpole_game.game.highscores import HighScores
 from cartpole_game.game.input.bindings import BindingTable, HelpRows
@@ -143,6 +144,10 @@ class SceneContext:
     # scenes never import it.
     modes: Mapping[str, ModeSpec] = field(default_factory=dict)
     services: ModeServices | None = None
+    # The status the session exits with, and the line it prints on stderr then (e.g. a replay
+    # whose playback differs from its recording: 1).
+    exit_status: int = 0
+    exit_message: str | None = None
 
     def change_time_scale(self, direction: int) -> None:
         self.time_scale = next_time_scale(self.time_scale, direction)
@@ -156,10 +161,13 @@ class SceneContext:
         assert self.services is not None, "the app gives the context its services"
         try:
             scene = self.modes[name].make_scene(self.services)
-        except UserFacingError as exc:  # e.g. a missing agent file: say so, stay where we are
+        except Exception as exc:  # e.g. a bad agent file: say so, stay where we are
             if not len(self.stack):
-                raise
-            self.notify(f"Cannot open {name}: {exc}", 6.0)
+                raise  # the first scene: the command line reports it (one line for bad input)
+            problem = (
+                str(exc) if isinstance(exc, UserFacingError) else f"{type(exc).__name__}: {exc}"
+            )
+            self.notify(drawable(f"Cannot open {name}: {problem}", 200), 6.0)
             return
         self.stack.replace_all(scene)
 
