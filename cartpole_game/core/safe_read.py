@@ -7,6 +7,7 @@ regular file, and never reads more than its limit, so ``/dev/zero`` or a 3 GB fi
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -30,6 +31,8 @@ def read_bounded(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     )
     try:
         info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):  # opening a directory read-only succeeds on Linux
+            raise IsADirectoryError(errno.EISDIR, "is a directory", os.fspath(path))
         if not stat.S_ISREG(info.st_mode):
             raise UnsafeFile("not a regular file")
         if info.st_size > max_bytes:
