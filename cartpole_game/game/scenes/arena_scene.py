@@ -2,10 +2,11 @@
 
 Play, watch and takeover are this scene with different drivers. It owns the input that every
 single-arena mode shares: pause, restart, time scale, help, pokes (click or drag the pole, P),
-wind (W), hints (G), and the end-of-episode banner, high scores and best-run replays.
+wind (W), hints (G), and the end-of-episode banner.
 
-A human's run waits for the first push: an untouched window records nothing. A run is filed
-under the level and the speed it started at; changing the speed midway makes it unranked.
+A human's run waits for the first push: an untouched window records nothing. How a run is filed
+(its table, whether it counts, its high score, medal and best-run replay) is kept by a
+:class:`~cartpole_game.game.scenes.run_keeping.RunKeeper`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from cartpole_game.game.highscores import table_key, table_title
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.gamepad import DEVICE_EVENTS, move_stick
 from cartpole_game.game.input.tables import PLAY
@@ -24,42 +24,29 @@ from cartpole_game.game.render.arena_view import view_fitting_pole
 from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
 from cartpole_game.game.render.hud import HudInfo
 from cartpole_game.game.render.level_card import draw_level_card
-from cartpole_game.game.render.transform import (
-    WorldView,
-    distance_to_segment,
-    pole_tip,
-    world_to_screen,
-)
+from cartpole_game.game.render.transform import CartGeometry, WorldView
 from cartpole_game.game.scenes.base import Scene, SceneContext
+from cartpole_game.game.scenes.end_banner import BANNER_CENTER as BANNER_CENTER
+from cartpole_game.game.scenes.end_banner import draw_end_banner
+from cartpole_game.game.scenes.end_banner import end_banner_text as end_banner_text
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
-from cartpole_game.game.summary import EpisodeSummary, summarize
+from cartpole_game.game.scenes.pole_grab import POLE_GRAB_PX as POLE_GRAB_PX
+from cartpole_game.game.scenes.pole_grab import on_pole, pole_segment
+from cartpole_game.game.scenes.run_keeping import MedalResult, RunKeeper
+from cartpole_game.game.summary import EpisodeSummary
 from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
 from cartpole_game.sim.arena import Arena, EndReason
 from cartpole_game.sim.controllers import Controller, ExplainingController, HumanController
 from cartpole_game.sim.disturbances import Disturbances, poke_from_drag
 from cartpole_game.sim.levels import LEVELS, Level
-from cartpole_game.sim.replay import Replay
 
 RESTART_DELAY = 2.5  # seconds of simulated time the end banner shows before the next round
-POLE_GRAB_PX = 28  # how close to the pole a click must land to poke it
 
 ARENA_VIEW = WorldView(0, 0, 1280, 720, half_span_m=3.0, ground_frac=0.7)
 TOP_BAR = pygame.Rect(16, 12, 1248, 76)
 GAUGE_ROW = pygame.Rect(16, 612, 1248, 92)
 DECISION_RECT = pygame.Rect(936, 100, 328, 132)
-BANNER_CENTER = (640, 192)
 PROMPT_RECT = pygame.Rect(32, 156, 480, 150)
-
-
-def end_banner_text(
-    reason: EndReason, score: int, new_best: bool, medal: str | None = None
-) -> tuple[str, str]:
-    title = f"Goal! {score} steps balanced" if reason is EndReason.MAX_STEPS else reason.value
-    extras = [f"{medal} medal!"] if medal else []
-    if new_best:
-        extras.append("new best!")
-    subtitle = "  ·  ".join([f"Score {score}", *extras, "R to go again"])
-    return title, subtitle
 
 
 class ArenaScene(Scene):
@@ -96,8 +83,7 @@ class ArenaScene(Scene):
         self.new_medal: str | None = None
         # A human's run starts at the first push; until then the arena waits, frozen.
         self.waiting = self.human_driving
-        self.run_scale = ctx.time_scale  # the speed this run started at: its table
-        self.ranked = True  # False once the speed changes mid-run
+        self.run_keeper = RunKeeper(ctx, self.level)
         self.show_hint = False
         self.values: np.ndarray | None = None
         self.drag_start: tuple[int, int] | None = None
@@ -183,19 +169,14 @@ class ArenaScene(Scene):
     def start_run(self) -> None:
         """The first push: the run starts now, at the speed it will be filed under."""
         self.waiting = False
-        self.run_scale = self.ctx.time_scale
-        self.ranked = True
+        self.run_keeper.start()
 
     def change_speed(self, direction: int) -> None:
         before = self.ctx.time_scale
         self.ctx.change_time_scale(direction)
-        if self.ctx.time_scale == before:
-            return
-        if self.waiting or self.arena.done:
-            self.run_scale = self.ctx.time_scale
-        elif self.ranked and self.human is not None:
-            self.ranked = False
-            self.ctx.notify(f"Speed {self.ctx.time_scale:g}×: this run is now unranked", 4.0)
+        if self.ctx.time_scale != before:
+            mid_run = not (self.waiting or self.arena.done)
+            self.run_keeper.speed_changed(mid_run, human_present=self.human is not None)
 
     def release(self, direction: int) -> None:
         if self.human is not None:
@@ -252,8 +233,7 @@ class ArenaScene(Scene):
         self.ended_for = 0.0
         self.new_best = False
         self.new_medal = None
-        self.ranked = True
-        self.run_scale = self.ctx.time_scale
+        self.run_keeper.start()
         # A key still held from the last run starts this one at once.
         self.waiting = self.human_driving and self.human is not None and self.human.held == NO_PUSH
         self._refresh_values()
@@ -286,22 +266,11 @@ class ArenaScene(Scene):
 
     @property
     def counts(self) -> bool:
-        """Whether this run goes into the high scores: a human alone drove it, pushed at least
-        once, and kept the speed it started at."""
-        human = self.human
-        if human is None or set(self.arena.steps_by_driver) != {human.name}:
-            return False
-        return self.ranked and self.arena.log.push_steps_by(human.name) > 0
+        """Whether this run goes into the high scores (:meth:`RunKeeper.counts`)."""
+        return self.run_keeper.counts(self.arena, self.human)
 
     def episode_summary(self, counted: bool) -> EpisodeSummary:
-        return summarize(
-            self.arena,
-            self.mode_name,
-            (self.level.number, self.level.name),
-            self.run_scale,
-            counted,
-            self.human.name if self.human is not None else None,
-        )
+        return self.run_keeper.summary(self.arena, self.mode_name, counted, self.human)
 
     def running_episodes(self) -> list[EpisodeSummary]:
         if self.arena.done or not self.arena.log.actions:
@@ -313,18 +282,13 @@ class ArenaScene(Scene):
         self.ctx.sounds.play("win" if self.arena.end_reason is EndReason.MAX_STEPS else "fall")
         counted = self.counts
         if counted:
-            key = table_key(self.level.key, self.run_scale)
-            self.new_best = self.ctx.high_scores.submit(key, self.arena.score)
-            if self.new_best:
-                self.save_best_replay()
-            # Medals only at the level's own speed or faster, and on a level that is open.
-            progress = self.ctx.progress
-            if self.run_scale >= self.level.time_scale and progress.unlocked(self.level):
-                self.award(self.ctx.progress.submit(self.level, self.arena.score))
+            self.new_best, medal_result = self.run_keeper.file(self.arena, self.mode_name)
+            if medal_result is not None:  # medals only at the level's speed, on an open level
+                self.award(medal_result)
             self.ctx.collect_warnings()
         self.ctx.episode_finished(self.episode_summary(counted))
 
-    def award(self, result: tuple[str | None, bool]) -> None:
+    def award(self, result: MedalResult) -> None:
         medal, unlocked = result
         self.new_medal = medal
         if unlocked and self.level.number < len(LEVELS):
@@ -332,46 +296,28 @@ class ArenaScene(Scene):
             self.ctx.notify(f"Level {following.number} unlocked: {following.name}", 6.0)
 
     def best_replay_path(self, time_scale: float) -> Path:
-        return self.ctx.data_dir / "replays" / f"best-{self.level.key}-{time_scale:g}x.json"
-
-    def save_best_replay(self) -> None:
-        replay = Replay.from_arena(self.arena, self.mode_name, self.run_scale, self.level.number)
-        path = self.best_replay_path(self.run_scale)
-        try:
-            replay.save(path)
-        except OSError as exc:
-            self.ctx.notify(
-                f"Warning: could not save the replay {path}: {exc.strerror or exc}", 6.0
-            )
+        return self.run_keeper.best_replay_path(time_scale)
 
     # -- drawing ------------------------------------------------------------------------------
     def _pole_segment(
         self, state: Sequence[float] | np.ndarray
     ) -> tuple[tuple[float, float], tuple[float, float]]:
-        geo = self.ctx.arena_renderer.for_params(self.arena.params).geometry
-        view = self.view
-        x = max(-view.half_span_m, min(view.half_span_m, float(state[0])))
-        pivot = world_to_screen(x, geo.pivot_height, view)
-        tip = world_to_screen(*pole_tip(x, float(state[2]), geo), view)
-        return pivot, tip
+        return pole_segment(self._geometry(), self.view, state)
 
     def _on_pole(self, pos: tuple[int, int]) -> bool:
-        if self.arena.done or not np.isfinite(self.arena.state).all():
-            return False
-        return distance_to_segment(pos, *self._pole_segment(self.arena.state)) <= POLE_GRAB_PX
+        return not self.arena.done and on_pole(pos, self._geometry(), self.view, self.arena.state)
+
+    def _geometry(self) -> CartGeometry:
+        return self.ctx.arena_renderer.for_params(self.arena.params).geometry
 
     def ghost_state(self, alpha: float) -> np.ndarray | None:
         """Where a ghost cart is drawn behind the real one (play's ghost of the best run)."""
         return None
 
     def hud_best(self) -> tuple[str, int]:
-        """The best of the table this run is filed under, named: "BEST Broom 0.5×"."""
-        scale = self.run_scale if not (self.waiting or self.arena.done) else self.ctx.time_scale
-        best = self.ctx.high_scores.get(table_key(self.level.key, scale))
-        title = table_title(self.level.name, scale)
-        if not self.ranked:
-            return "UNRANKED RUN", self.arena.score
-        return f"BEST {title}", max(best, self.arena.score if self.counts else 0)
+        """The best the top bar shows: of the table this run is filed under, "BEST Broom 0.5×"."""
+        under_way = not (self.waiting or self.arena.done)
+        return self.run_keeper.best_shown(self.arena, under_way, self.counts)
 
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
         ctx = self.ctx
@@ -423,12 +369,8 @@ class ArenaScene(Scene):
             pygame.draw.line(surface, pal.accent, self.drag_start, self.drag_now, 3)
             pygame.draw.circle(surface, pal.accent, self.drag_now, 6)
         if self.arena.end_reason is not None:
-            title, subtitle = end_banner_text(
-                self.arena.end_reason, self.arena.score, self.new_best, self.new_medal
-            )
-            good = self.arena.end_reason is EndReason.MAX_STEPS
-            ctx.hud.draw_banner(
-                surface, title, subtitle, pal.good if good else pal.bad, BANNER_CENTER
+            draw_end_banner(
+                surface, ctx, self.arena.end_reason, self.arena.score, self.new_best, self.new_medal
             )
         elif self.waiting:
             # Left of the pole (a 1.8 m pole leaning 12° stays right of x 560), under takeover's

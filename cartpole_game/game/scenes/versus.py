@@ -1,9 +1,13 @@
-"""Versus: two arenas side by side, same start, same pokes and wind; who lasts longer?"""
+"""Versus: two arenas side by side, same start, same pokes and wind; who lasts longer?
+
+This module is the scene (its keys, mouse and gamepad, the rounds and their summaries) and the
+mode; :mod:`cartpole_game.game.scenes.versus_draw` draws it.
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 import pygame
@@ -13,30 +17,18 @@ from cartpole_game.game.config import RunConfig
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.gamepad import DEVICE_EVENTS, move_stick
 from cartpole_game.game.input.tables import VERSUS
-from cartpole_game.game.render.arena_view import lerp_color
-from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
-from cartpole_game.game.render.theme import blit_text
-from cartpole_game.game.render.transform import (
-    WorldView,
-    distance_to_segment,
-    pole_tip,
-    world_to_screen,
-)
-from cartpole_game.game.scenes.arena_scene import POLE_GRAB_PX
 from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
+from cartpole_game.game.scenes.pole_grab import on_pole
+from cartpole_game.game.scenes.versus_draw import VIEWS, Drag, VersusPainter
+from cartpole_game.game.scenes.versus_draw import side_title as side_title
 from cartpole_game.game.summary import EpisodeSummary, summarize
 from cartpole_game.sim.actions import PUSH_LEFT, PUSH_RIGHT
-from cartpole_game.sim.arena import EndReason
 from cartpole_game.sim.controllers import Controller, HumanController
 from cartpole_game.sim.disturbances import poke_from_drag
 from cartpole_game.sim.levels import LEVELS
 from cartpole_game.sim.versus import VersusMatch
 
-VIEWS = (
-    WorldView(0, 0, 640, 720, half_span_m=2.75, ground_frac=0.74),
-    WorldView(640, 0, 640, 720, half_span_m=2.75, ground_frac=0.74),
-)
 ROUND_DELAY = 3.0  # seconds the round result shows before the next round
 MATCH_DELAY = 5.0
 # (command, side, direction): A/D are the left side's push keys and ←/→ the right side's, so two
@@ -47,10 +39,6 @@ SIDE_PUSHES = (
     ("right_side_push_left", 1, PUSH_LEFT),
     ("right_side_push_right", 1, PUSH_RIGHT),
 )
-
-
-def side_title(controller: Controller) -> str:
-    return "YOU" if isinstance(controller, HumanController) else controller.name.upper()
 
 
 class VersusScene(Scene):
@@ -69,7 +57,8 @@ class VersusScene(Scene):
         self.ended_for = 0.0
         self.waiting = bool(humans)  # a round with a human starts at the human's first push
         self.values: list[np.ndarray | None] = [None, None]
-        self.drag: tuple[int, tuple[int, int], tuple[int, int]] | None = None  # side, start, now
+        self.drag: Drag | None = None  # side, start, now
+        self.painter = VersusPainter(ctx, self.match, self.controllers)
         self._refresh_values()
 
     # -- input --------------------------------------------------------------------------------
@@ -162,22 +151,12 @@ class VersusScene(Scene):
             if self.humans and not self.waiting and not self.match.round_over:
                 self.pause()
 
-    def _pole_segment(
-        self, side: int, state: Sequence[float] | np.ndarray
-    ) -> tuple[tuple[float, float], tuple[float, float]]:
-        geo = self.ctx.arena_renderer.for_params(self.match.arenas[side].params).geometry
-        view = VIEWS[side]
-        x = max(-view.half_span_m, min(view.half_span_m, float(state[0])))
-        return (
-            world_to_screen(x, geo.pivot_height, view),
-            world_to_screen(*pole_tip(x, float(state[2]), geo), view),
-        )
-
     def _pole_under(self, pos: tuple[int, int]) -> int | None:
         for side, arena in enumerate(self.match.arenas):
-            if arena.done or not np.isfinite(arena.state).all():
+            if arena.done:
                 continue
-            if distance_to_segment(pos, *self._pole_segment(side, arena.state)) <= POLE_GRAB_PX:
+            geometry = self.ctx.arena_renderer.for_params(arena.params).geometry
+            if on_pole(pos, geometry, VIEWS[side], arena.state):
                 return side
         return None
 
@@ -237,150 +216,12 @@ class VersusScene(Scene):
 
     # -- drawing ------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
-        ctx = self.ctx
-        pal = ctx.theme.palette
-        hud = ctx.hud
-        for side, arena in enumerate(self.match.arenas):
-            view = VIEWS[side]
-            state = tuple(float(v) for v in arena.interpolated_state(alpha))
-            force = 0.0 if arena.done else arena.env.last_force
-            # Seconds since this side ended: the other side may have played on meanwhile.
-            lead = max(a.score for a in self.match.arenas)
-            since = (lead - arena.score) * arena.params.tau + self.ended_for
-            won = arena.end_reason is EndReason.MAX_STEPS
-            ctx.arena_renderer.for_params(arena.params).draw(
-                surface,
-                view,
-                state,
-                force=force,
-                faded=arena.done,
-                fallen_for=since if arena.done and not won else None,
-                finished_for=since if won else None,
-                clock=arena.elapsed,
-            )
-            left = int(view.left)
-            header = pygame.Rect(left + 16, 48, 608, 64)
-            surface.blit(hud.panel(header.size, 200), header)
-            controller = self.controllers[side]
-            blit_text(
-                surface,
-                ctx.theme,
-                side_title(controller),
-                24,
-                pal.accent,
-                (header.left + 18, header.top + 17),
-                bold=True,
-            )
-            blit_text(
-                surface,
-                ctx.theme,
-                str(arena.score),
-                36,
-                pal.text,
-                (header.right - 18, header.top + 10),
-                "topright",
-                bold=True,
-            )
-            blit_text(
-                surface,
-                ctx.theme,
-                f"{arena.elapsed:5.2f} s",
-                16,
-                pal.text_dim,
-                (header.right - 120, header.top + 24),
-                "topright",
-            )
-            if self.values[side] is not None:
-                rect = pygame.Rect(left + 16, 122, 330, 100)
-                draw_decision_panel(
-                    surface,
-                    ctx.theme,
-                    rect,
-                    controller.name,
-                    value_label(controller),
-                    self.values[side],
-                    hud.panel(rect.size),
-                    compact=True,
-                )
-            hud.draw_gauges(surface, state, pygame.Rect(left + 16, 624, 608, 80), compact=True)
-            if arena.done and not self.match.round_over:
-                blit_text(
-                    surface,
-                    ctx.theme,
-                    f"{arena.end_reason.value if arena.end_reason else ''} — {arena.score}",
-                    22,
-                    pal.bad,
-                    (view.center_x, 300),
-                    "center",
-                    bold=True,
-                )
-        pygame.draw.line(surface, pal.panel_edge, (640, 40), (640, 720), 2)
-        self._draw_tally(surface)
-        if self.match.round_over:
-            self._draw_result(surface)
-        elif self.waiting:
-            blit_text(
-                surface,
-                ctx.theme,
-                "Press to start",
-                46,
-                pal.accent,
-                (640, 300),
-                "center",
-                bold=True,
-            )
-        if self.match.disturbances.wind_on:
-            blit_text(
-                surface,
-                ctx.theme,
-                f"wind {self.match.disturbances.wind_force:+.1f} N",
-                15,
-                pal.warn,
-                (640, 600),
-                "midtop",
-            )
-        if self.drag is not None:
-            pygame.draw.line(surface, pal.accent, self.drag[1], self.drag[2], 3)
-        draw_toasts(surface, ctx)
+        self.painter.draw(surface, alpha, self.values, self.ended_for, self.waiting, self.drag)
+        draw_toasts(surface, self.ctx)
 
     def recording_label(self) -> tuple[str, str, int]:
         names = "-vs-".join(c.name for c in self.controllers)
         return "versus", names, max(arena.score for arena in self.match.arenas)
-
-    def _draw_tally(self, surface: pygame.Surface) -> None:
-        pal = self.ctx.theme.palette
-        left, right = (side_title(c) for c in self.controllers)
-        text = (
-            f"round {self.match.round_number} of best-of-{self.match.rounds}   ·   "
-            f"{left} {self.match.wins('left')} – {self.match.wins('right')} {right}"
-        )
-        blit_text(surface, self.ctx.theme, text, 17, pal.text, (640, 12), "midtop", bold=True)
-
-    def _draw_result(self, surface: pygame.Surface) -> None:
-        pal = self.ctx.theme.palette
-        result = self.match.results[-1]
-        names = [side_title(c) for c in self.controllers]
-        if result.winner == "draw":
-            title = f"Draw — both lasted {result.left_score}"
-        else:
-            winner = names[0 if result.winner == "left" else 1]
-            title = f"{winner} wins round {result.round} by {result.margin} steps"
-        if self.match.match_over:
-            match_winner = self.match.match_winner
-            verdict = (
-                "The match is a draw"
-                if match_winner == "draw"
-                else (f"{names[0 if match_winner == 'left' else 1]} wins the match")
-            )
-            subtitle = (
-                f"{verdict} {self.match.wins('left')}–{self.match.wins('right')}  ·  new match soon"
-            )
-        else:
-            subtitle = f"{result.left_score} vs {result.right_score}  ·  N for the next round"
-        color = pal.good if result.winner != "draw" else pal.accent
-        self.ctx.hud.draw_banner(
-            surface, title, subtitle, lerp_color(color, pal.text, 0.1), (640, 330), width=760
-        )
 
 
 def _fresh_seed() -> int:

@@ -1,0 +1,214 @@
+"""Versus on screen: two arenas side by side, each under a header naming who plays with its score
+and time, its decision panel and gauges; the tally of rounds across the top, and each round's
+result. :class:`VersusPainter` only reads the match it draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pygame
+
+from cartpole_game.game.render.arena_view import lerp_color
+from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
+from cartpole_game.game.render.theme import blit_text
+from cartpole_game.game.render.transform import WorldView
+from cartpole_game.game.scenes.base import SceneContext
+from cartpole_game.sim.arena import Arena, EndReason
+from cartpole_game.sim.controllers import Controller, HumanController
+from cartpole_game.sim.versus import VersusMatch
+
+VIEWS = (
+    WorldView(0, 0, 640, 720, half_span_m=2.75, ground_frac=0.74),
+    WorldView(640, 0, 640, 720, half_span_m=2.75, ground_frac=0.74),
+)
+
+# A pole being dragged: the side, where the drag started, and where the pointer is now.
+Drag = tuple[int, tuple[int, int], tuple[int, int]]
+
+
+def side_title(controller: Controller) -> str:
+    return "YOU" if isinstance(controller, HumanController) else controller.name.upper()
+
+
+class VersusPainter:
+    """Draws ``match`` between ``controllers`` (left, right) as it stands."""
+
+    def __init__(
+        self, ctx: SceneContext, match: VersusMatch, controllers: tuple[Controller, Controller]
+    ) -> None:
+        self.ctx = ctx
+        self.match = match
+        self.controllers = controllers
+
+    def draw(
+        self,
+        surface: pygame.Surface,
+        alpha: float,
+        values: Sequence[np.ndarray | None],
+        ended_for: float,
+        waiting: bool,
+        drag: Drag | None,
+    ) -> None:
+        """Both sides, the tally, and the round's result (or "Press to start" while a round with
+        a human waits); ``ended_for``: seconds since the round ended."""
+        ctx = self.ctx
+        pal = ctx.theme.palette
+        for side, arena in enumerate(self.match.arenas):
+            # Seconds since this side ended: the other side may have played on meanwhile.
+            lead = max(a.score for a in self.match.arenas)
+            since = (lead - arena.score) * arena.params.tau + ended_for
+            self._draw_side(surface, side, arena, alpha, since, values[side])
+        pygame.draw.line(surface, pal.panel_edge, (640, 40), (640, 720), 2)
+        self._draw_tally(surface)
+        if self.match.round_over:
+            self._draw_result(surface)
+        elif waiting:
+            blit_text(
+                surface,
+                ctx.theme,
+                "Press to start",
+                46,
+                pal.accent,
+                (640, 300),
+                "center",
+                bold=True,
+            )
+        if self.match.disturbances.wind_on:
+            blit_text(
+                surface,
+                ctx.theme,
+                f"wind {self.match.disturbances.wind_force:+.1f} N",
+                15,
+                pal.warn,
+                (640, 600),
+                "midtop",
+            )
+        if drag is not None:
+            pygame.draw.line(surface, pal.accent, drag[1], drag[2], 3)
+
+    def _draw_side(
+        self,
+        surface: pygame.Surface,
+        side: int,
+        arena: Arena,
+        alpha: float,
+        since: float,
+        values: np.ndarray | None,
+    ) -> None:
+        """One side: its arena, header, decision panel and gauges, and how it ended if the other
+        side plays on."""
+        ctx = self.ctx
+        view = VIEWS[side]
+        state = tuple(float(v) for v in arena.interpolated_state(alpha))
+        force = 0.0 if arena.done else arena.env.last_force
+        won = arena.end_reason is EndReason.MAX_STEPS
+        ctx.arena_renderer.for_params(arena.params).draw(
+            surface,
+            view,
+            state,
+            force=force,
+            faded=arena.done,
+            fallen_for=since if arena.done and not won else None,
+            finished_for=since if won else None,
+            clock=arena.elapsed,
+        )
+        left = int(view.left)
+        controller = self.controllers[side]
+        self._draw_header(surface, pygame.Rect(left + 16, 48, 608, 64), controller, arena)
+        if values is not None:
+            rect = pygame.Rect(left + 16, 122, 330, 100)
+            draw_decision_panel(
+                surface,
+                ctx.theme,
+                rect,
+                controller.name,
+                value_label(controller),
+                values,
+                ctx.hud.panel(rect.size),
+                compact=True,
+            )
+        ctx.hud.draw_gauges(surface, state, pygame.Rect(left + 16, 624, 608, 80), compact=True)
+        if arena.done and not self.match.round_over:
+            blit_text(
+                surface,
+                ctx.theme,
+                f"{arena.end_reason.value if arena.end_reason else ''} — {arena.score}",
+                22,
+                ctx.theme.palette.bad,
+                (view.center_x, 300),
+                "center",
+                bold=True,
+            )
+
+    def _draw_header(
+        self, surface: pygame.Surface, header: pygame.Rect, controller: Controller, arena: Arena
+    ) -> None:
+        """Who plays the side, its score and its time."""
+        theme = self.ctx.theme
+        pal = theme.palette
+        surface.blit(self.ctx.hud.panel(header.size, 200), header)
+        blit_text(
+            surface,
+            theme,
+            side_title(controller),
+            24,
+            pal.accent,
+            (header.left + 18, header.top + 17),
+            bold=True,
+        )
+        blit_text(
+            surface,
+            theme,
+            str(arena.score),
+            36,
+            pal.text,
+            (header.right - 18, header.top + 10),
+            "topright",
+            bold=True,
+        )
+        blit_text(
+            surface,
+            theme,
+            f"{arena.elapsed:5.2f} s",
+            16,
+            pal.text_dim,
+            (header.right - 120, header.top + 24),
+            "topright",
+        )
+
+    def _draw_tally(self, surface: pygame.Surface) -> None:
+        pal = self.ctx.theme.palette
+        left, right = (side_title(c) for c in self.controllers)
+        text = (
+            f"round {self.match.round_number} of best-of-{self.match.rounds}   ·   "
+            f"{left} {self.match.wins('left')} – {self.match.wins('right')} {right}"
+        )
+        blit_text(surface, self.ctx.theme, text, 17, pal.text, (640, 12), "midtop", bold=True)
+
+    def _draw_result(self, surface: pygame.Surface) -> None:
+        pal = self.ctx.theme.palette
+        result = self.match.results[-1]
+        names = [side_title(c) for c in self.controllers]
+        if result.winner == "draw":
+            title = f"Draw — both lasted {result.left_score}"
+        else:
+            winner = names[0 if result.winner == "left" else 1]
+            title = f"{winner} wins round {result.round} by {result.margin} steps"
+        if self.match.match_over:
+            match_winner = self.match.match_winner
+            verdict = (
+                "The match is a draw"
+                if match_winner == "draw"
+                else (f"{names[0 if match_winner == 'left' else 1]} wins the match")
+            )
+            subtitle = (
+                f"{verdict} {self.match.wins('left')}–{self.match.wins('right')}  ·  new match soon"
+            )
+        else:
+            subtitle = f"{result.left_score} vs {result.right_score}  ·  N for the next round"
+        color = pal.good if result.winner != "draw" else pal.accent
+        self.ctx.hud.draw_banner(
+            surface, title, subtitle, lerp_color(color, pal.text, 0.1), (640, 330), width=760
+        )
