@@ -53,6 +53,8 @@ def test_write_is_atomic_old_file_survives_a_failed_rename(tmp_path: Path, monke
         '{"best": {"1x": 5}, "format_version": 99}',
         "[" * 1000 + "]" * 1000,
         '{"best": {"1x": 1e999}, "format_version": 1}',
+        '{"best": {"1x": 5}, "format_version": 0}',
+        '{"best": {"1x": 5}, "format_version": -5}',
     ],
 )
 def test_corrupt_file_is_moved_aside_with_a_warning(tmp_path: Path, content: str) -> None:
@@ -130,3 +132,11 @@ def test_two_games_on_one_folder_lose_no_score(tmp_path: Path) -> None:
     again = HighScores.load(path)
     assert again.get(V1_1X) == 32 and again.get(HALF) == 5
     assert second.get(V1_1X) == 32  # and the second game now shows the real best
+
+
+def test_a_high_score_file_linked_to_dev_zero_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "highscores.json"
+    path.symlink_to("/dev/zero")  # once grew memory to 22 GB before the kernel killed the game
+    scores = HighScores.load(path)
+    assert scores.best == {} and "not a regular file" in scores.warnings[0]
+    assert os.path.exists("/dev/zero") and os.path.realpath("/dev/zero") == "/dev/zero"

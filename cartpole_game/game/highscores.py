@@ -89,7 +89,11 @@ def _parse(data: Any) -> dict[str, int]:
     if not isinstance(data, dict) or not isinstance(data.get("best"), dict):
         raise ValueError("missing the 'best' table")
     version = data.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if (
+        not isinstance(version, int)
+        or isinstance(version, bool)
+        or not 1 <= version <= FORMAT_VERSION
+    ):
         raise ValueError(f"unknown format version {version!r}")
     best: dict[str, int] = {}
     for key, value in data["best"].items():

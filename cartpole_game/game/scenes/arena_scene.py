@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 
+from cartpole_game.core.text import drawable
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.gamepad import DEVICE_EVENTS, move_stick
 from cartpole_game.game.input.tables import PLAY
@@ -201,7 +202,7 @@ class ArenaScene(Scene):
             try:
                 self.agent = self.agent_loader()
             except Exception as exc:  # a bad checkpoint must not end a human's game
-                self.ctx.notify(f"No hints: {exc}", 5.0)
+                self.ctx.notify(drawable(f"No hints: {exc}", 200), 5.0)
                 self.agent_loader = None
                 return
             self._refresh_values()
