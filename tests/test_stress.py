@@ -75,7 +75,7 @@ i = 0
 while True:
     i += 1
     scores.best["1x"] = i
-    scores.save()
+    assert scores.save(), scores.warnings
     save_checkpoint({ckpt!r}, checkpoint)
 """
 
@@ -98,6 +98,7 @@ def test_kill_9_during_saves_never_corrupts_the_files(tmp_path: Path) -> None:
         time.sleep(delay)
         os.kill(writer.pid, signal.SIGKILL)
         writer.wait()
+        assert writer.returncode == -signal.SIGKILL, "the writer died before it was killed"
         scores = HighScores.load(scores_path)
         assert scores.warnings == [] and scores.get("1x") >= 1
         if ckpt_path.exists():

@@ -68,6 +68,12 @@ class HighScores:
             self._write()
         return True
 
+    def save(self) -> bool:
+        """Merge with the table on disk and write it; False (and a warning) if it cannot."""
+        with locked(self.path):
+            self._merge_saved()
+            return self._write()
+
     def _merge_saved(self) -> None:
         """Keep the best of this table and the one on disk (written by another game, maybe)."""
         saved, warnings = load_store(
