@@ -26,7 +26,8 @@ from cartpole_game.sim.levels import LEVELS
 from cartpole_game.sim.replay import Replay, ReplayDriver
 
 STATUS_LINE_WIDTH = 860  # pixels: from the left margin to clear of the verdict on the right
-VERDICT_WIDTH = 560  # pixels, right-aligned at the right margin
+DETAIL_WIDTH = 540  # pixels: what differed, above the gauges, left of the wind readout
+DETAIL_TOP_LEFT = (32, 584)  # clear of the end banner (x 330-950 from y 128) and the gauges
 SHOWN_DRIVERS = 4  # more hand-overs than this are counted, not listed
 
 
@@ -49,7 +50,7 @@ class ReplayScene(ArenaScene):
         level = LEVELS[replay.level - 1]
         super().__init__(ctx, None, None, driver=self.driver.controller, level=level)
         self.arena = self.driver.arena
-        self.finished_for = 0.0
+        self.ended_for = 0.0
         self.verified: bool | None = None
         self.differences: list[str] = []
         self._fitted: dict[str, str] = {}  # fitting measures the text: once, not every frame
@@ -88,7 +89,7 @@ class ReplayScene(ArenaScene):
     def restart(self) -> None:
         self.driver = ReplayDriver(self.replay)
         self.arena = self.driver.arena
-        self.finished_for = 0.0
+        self.ended_for = 0.0
         self.verified = None
 
     def _refresh_values(self) -> None:
@@ -99,8 +100,8 @@ class ReplayScene(ArenaScene):
             if self.verified is None:
                 self.verify()
                 self.ctx.episode_finished(self.episode_summary(counted=False))
-            self.finished_for += dt
-            if self.finished_for >= RESTART_DELAY * 2:
+            self.ended_for += dt
+            if self.ended_for >= RESTART_DELAY * 2:
                 self.restart()
             return
         self.driver.step()
@@ -150,8 +151,8 @@ class ReplayScene(ArenaScene):
             "topright",
             bold=True,
         )
-        detail = self.fitted("; ".join(self.differences), 15, VERDICT_WIDTH)
-        blit_text(surface, theme, detail, 15, pal.bad, (1248, 128), "topright")
+        detail = self.fitted("; ".join(self.differences), 15, DETAIL_WIDTH)
+        blit_text(surface, theme, detail, 15, pal.bad, DETAIL_TOP_LEFT)
 
     def status_line(self) -> str:
         """The replay's line under the top bar: text a font can draw, at most 200 characters
