@@ -119,38 +119,33 @@ def test_failed_save_keeps_the_weights_elsewhere(tmp_path, monkeypatch):
     where.unlink()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_interrupt_saves_the_best_so_far_and_exits_cleanly(tmp_path, sig):
-    out = tmp_path / "term.safetensors"
+def start_long_training(out: Path, *extra: str) -> tuple[subprocess.Popen, bytes]:
+    """Headless DQN training on a seed that takes several seconds to solve, once it is under
+    way (its progress bar shows ε, however slow start-up is); the process and its stderr so far."""
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "play.py",
-            "train",
-            "--algo",
-            "dqn",
-            "--headless",
-            "--seed",
-            "14",  # a seed that takes several seconds to solve
-            "--steps",
-            "1000000",
-            "--out",
-            str(out),
-            "--json",
+            sys.executable, "play.py", "train", "--algo", "dqn", "--headless", "--seed", "14",
+            "--steps", "1000000", "--out", str(out), *extra, "--json",
         ],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-    )
-    # Wait until training is under way (the bar shows ε), however slow start-up is.
+    )  # fmt: skip
     err = b""
     deadline = time.monotonic() + 60
     while "ε".encode() not in err and time.monotonic() < deadline:
-        chunk = proc.stderr.read1(4096)
+        chunk = proc.stderr.read1(4096)  # type: ignore[union-attr]
         if not chunk:
             break
         err += chunk
+    return proc, err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_interrupt_saves_the_best_so_far_and_exits_cleanly(tmp_path, sig):
+    out = tmp_path / "term.safetensors"
+    proc, err = start_long_training(out)
     time.sleep(1)
     proc.send_signal(sig)
     out_bytes, rest = proc.communicate(timeout=60)
@@ -280,34 +275,7 @@ def test_sigterm_while_starting_up_says_so(tmp_path):
 def test_an_interrupted_forced_run_never_replaces_the_file(tmp_path):
     out = tmp_path / "good.safetensors"
     out.write_bytes(b"a good checkpoint")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "play.py",
-            "train",
-            "--algo",
-            "dqn",
-            "--headless",
-            "--seed",
-            "14",
-            "--steps",
-            "1000000",
-            "--out",
-            str(out),
-            "--force",
-            "--json",
-        ],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    err = b""
-    deadline = time.monotonic() + 60
-    while "ε".encode() not in err and time.monotonic() < deadline:
-        chunk = proc.stderr.read1(4096)
-        if not chunk:
-            break
-        err += chunk
+    proc, err = start_long_training(out, "--force")
     proc.send_signal(signal.SIGTERM)
     out_bytes, rest = proc.communicate(timeout=60)
     stderr = (err + rest).decode()
