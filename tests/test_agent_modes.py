@@ -225,3 +225,24 @@ def test_corrupt_agent_file_exits_2(tmp_path: Path) -> None:
         assert result.returncode == 2, result.stderr
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and str(bad) in lines[0]
+
+
+def test_takeover_banner_says_who_was_driving_when_the_pole_fell() -> None:
+    from cartpole_game.game.scenes.end_banner import end_banner_text
+    from cartpole_game.sim.arena import EndReason
+
+    title, subtitle = end_banner_text(EndReason.POLE_FELL, 12, False, None, "dqn was")
+    assert title == "The pole fell" and subtitle.startswith("Score 12  ·  dqn was driving")
+    _, goal = end_banner_text(EndReason.MAX_STEPS, 500, False, None, "you were")
+    assert "driving" not in goal  # nobody dropped anything
+
+
+def test_takeover_knows_who_had_the_cart(tmp_path: Path) -> None:
+    app = make_app(tmp_path, "takeover")
+    try:
+        scene = app.ctx.stack.top
+        assert scene.driver_at_the_end() == "you were"
+        scene.swap_driver()
+        assert scene.driver_at_the_end() == "dqn was"
+    finally:
+        app.close()

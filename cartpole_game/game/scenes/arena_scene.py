@@ -315,6 +315,10 @@ class ArenaScene(Scene):
         """Where a ghost cart is drawn behind the real one (play's ghost of the best run)."""
         return None
 
+    def driver_at_the_end(self) -> str | None:
+        """Who the end banner says had the cart when the run ended (None: it does not say)."""
+        return None
+
     def hud_best(self) -> tuple[str, int]:
         """The best the top bar shows: of the table this run is filed under, "BEST Broom 0.5×"."""
         under_way = not (self.waiting or self.arena.done)
@@ -371,7 +375,13 @@ class ArenaScene(Scene):
             pygame.draw.circle(surface, pal.accent, self.drag_now, 6)
         if self.arena.end_reason is not None:
             draw_end_banner(
-                surface, ctx, self.arena.end_reason, self.arena.score, self.new_best, self.new_medal
+                surface,
+                ctx,
+                self.arena.end_reason,
+                self.arena.score,
+                self.new_best,
+                self.new_medal,
+                self.driver_at_the_end(),
             )
         elif self.waiting:
             # Left of the pole (a 1.8 m pole leaning 12° stays right of x 560), under takeover's

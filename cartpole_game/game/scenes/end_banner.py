@@ -11,10 +11,17 @@ BANNER_CENTER = (640, 192)
 
 
 def end_banner_text(
-    reason: EndReason, score: int, new_best: bool, medal: str | None = None
+    reason: EndReason,
+    score: int,
+    new_best: bool,
+    medal: str | None = None,
+    driver: str | None = None,
 ) -> tuple[str, str]:
+    """The banner's title and subtitle; ``driver`` (takeover) says who had the cart at the end."""
     title = f"Goal! {score} steps balanced" if reason is EndReason.MAX_STEPS else reason.value
     extras = [f"{medal} medal!"] if medal else []
+    if driver is not None and reason is not EndReason.MAX_STEPS:
+        extras.insert(0, f"{driver} driving")  # the title stays short enough for the banner
     if new_best:
         extras.append("new best!")
     subtitle = "  ·  ".join([f"Score {score}", *extras, "R to go again"])
@@ -28,9 +35,10 @@ def draw_end_banner(
     score: int,
     new_best: bool,
     medal: str | None,
+    driver: str | None = None,
 ) -> None:
     """The banner over the arena once a run has ended: green for the goal, red for a fall."""
-    title, subtitle = end_banner_text(reason, score, new_best, medal)
+    title, subtitle = end_banner_text(reason, score, new_best, medal, driver)
     pal = ctx.theme.palette
     color = pal.good if reason is EndReason.MAX_STEPS else pal.bad
     ctx.hud.draw_banner(surface, title, subtitle, color, BANNER_CENTER)

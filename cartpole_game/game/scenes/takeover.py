@@ -38,6 +38,10 @@ class TakeoverScene(ArenaScene):
             self.arena.set_controller(self.human)
             self.ctx.notify("You have the cart")
 
+    def driver_at_the_end(self) -> str | None:
+        """Takeover's banner says who dropped the pole: "The pole fell — you were driving"."""
+        return "you were" if self.human_driving else f"{self.arena.controller.name} was"
+
     def driver_label(self) -> str:
         return "YOU DRIVE" if self.human_driving else f"{self.arena.controller.name.upper()} DRIVES"
 
