@@ -156,6 +156,15 @@ def test_holding_right_in_a_real_window_moves_the_cart_right(xvfb: str, tmp_path
     assert "Traceback" not in stderr[0]
 
 
+def test_the_window_is_named_after_the_game_for_the_window_manager(
+    xvfb: str, tmp_path: Path
+) -> None:
+    with game_window(xvfb, tmp_path, "menu") as (_game, window, _stderr):
+        # WM_CLASS, which docks and task bars group by: pygame would make it "play.py".
+        found = xdo(xvfb, "search", "--classname", "^cartpole_game$").splitlines()
+        assert window in found
+
+
 def test_20_ms_taps_at_quarter_speed_push_the_cart_in_a_real_window(
     xvfb: str, tmp_path: Path
 ) -> None:

@@ -277,6 +277,9 @@ class App:
         return HumanController() if spec == HUMAN else self.agent(spec)
 
 
+WINDOW_CLASS = "cartpole_game"
+
+
 def no_display_message(detail: str = "") -> str:
     """Why no window can open: no display named at all, or the named one cannot be opened."""
     hint = "; run with --headless to play without a window"
@@ -296,7 +299,10 @@ def _open_display(config: RunConfig) -> pygame.Surface:
         and not os.environ.get("WAYLAND_DISPLAY")
     ):
         raise UserFacingError(no_display_message())
-    os.environ.setdefault("SDL_VIDEO_X11_WMCLASS", "cartpole_game")
+    # pygame sets the class to the script's name ("play.py") when it is imported; the window
+    # manager and the dock should see the game's name instead.
+    os.environ["SDL_VIDEO_X11_WMCLASS"] = WINDOW_CLASS
+    os.environ.setdefault("SDL_VIDEO_WAYLAND_WMCLASS", WINDOW_CLASS)
     try:
         pygame.display.init()
     except pygame.error as exc:
