@@ -86,6 +86,7 @@ KIND = AgentKind(
     name="dqn",
     summary="a Double DQN: a small network that rates each push (its Q-values)",
     value_label="Q-values",
+    plain="how much future balance it expects from each push",
     tensor_shapes=tensor_shapes,
     from_tensors=from_tensors,
     shipped_file="dqn.safetensors",

@@ -35,6 +35,9 @@ class AgentKind:
     name: str  # as in --agent NAME, --algo NAME and the checkpoint's "kind"
     summary: str  # one line, for help texts
     value_label: str  # what the per-action numbers in the decision panel are
+    # The same in plain words for a player who never heard of the method, one short line: what
+    # the numbers measure and which way they point. "" says nothing beyond "the larger one wins".
+    plain: str = ""
     # Checkpoint files: the tensors an architecture needs (ValueError if it is not this kind's),
     # and the policy built from checked tensors. None for kinds that are never saved.
     tensor_shapes: Callable[[Mapping[str, Any]], dict[str, tuple[int, ...]]] | None = None

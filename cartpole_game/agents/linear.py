@@ -85,6 +85,7 @@ KIND = AgentKind(
     name="linear",
     summary="a linear policy: push right when w·s + b > 0",
     value_label="score w·s",
+    plain="positive means push right, negative push left",
     tensor_shapes=tensor_shapes,
     from_tensors=from_tensors,
     shipped_file="linear.safetensors",

@@ -1,23 +1,177 @@
-"""The agent's decision, live: its value for each action and the action it picks."""
+"""The agent's decision, live, in plain words: which way it pushes, how sure it is, and why.
+
+A big arrow shows the push the agent picks (the action with the larger value). Next to it a word
+says how sure it is, judged from the gap between its two values against the gap it *usually* has
+(a running typical gap, per panel): the DQN's Q-values sit near 100 and differ by 0.01 to 1, the
+linear policy's score is a single signed number of a few tenths, so only a relative measure reads
+the same for both. The raw numbers stay on the panel in small text, with as many decimals as it
+takes for two different values to read differently, and one line says in plain words what they
+measure (the kind's ``plain`` entry in the agent registry).
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pygame
 
 from cartpole_game.agents.registry import AGENT_KINDS
 from cartpole_game.game.render.arena_view import lerp_color
-from cartpole_game.game.render.theme import Theme, blit_text
+from cartpole_game.game.render.theme import Color, Theme, blit_text, fit_text
 
 ACTION_LABELS = ("◀ push left", "push right ▶")
+PUSH_WORDS = ("pushes left", "pushes right")
+ARROWS = ("◀", "▶")
+
+# How sure, from the gap between the two values over the agent's typical gap. On the shipped
+# agents' own episodes these split their decisions roughly half "coin toss" or "leaning" (the
+# pole is balanced, either push will do) and half "fairly sure" or "sure" (one push matters).
+CONFIDENCE_WORDS = ("coin toss", "leaning", "fairly sure", "sure")
+CONFIDENCE_RATIOS = (0.5, 1.5, 4.0)  # the ratio at which each word after "coin toss" begins
+# The typical gap is a running geometric mean: robust to the DQN's rare gaps of 20 to 50 (one
+# push would drop the pole) among its usual hundredths. About 30 decisions of memory.
+SPREAD_MEMORY = 0.03
+GENERIC_PLAIN = "the larger number is the push it picks"
+MAX_DECIMALS = 7
 
 
 def value_label(controller: object) -> str:
     """What a controller's per-action values are, from its kind's registry entry."""
     kind = AGENT_KINDS.get(getattr(controller, "kind", ""))
     return kind.value_label if kind is not None else "values"
+
+
+def plain_words(controller: object) -> str:
+    """What a controller's values measure in plain words, from its kind's registry entry."""
+    kind = AGENT_KINDS.get(getattr(controller, "kind", ""))
+    return kind.plain if kind is not None and kind.plain else GENERIC_PLAIN
+
+
+def plain_for_label(label: str) -> str:
+    """The plain words of the kind whose values are called ``label`` (for callers that pass only
+    the label); the generic line if no kind, or no kind with plain words, uses it."""
+    for kind in AGENT_KINDS.values():
+        if kind.value_label == label and kind.plain:
+            return kind.plain
+    return GENERIC_PLAIN
+
+
+def value_decimals(values: Sequence[float]) -> int:
+    """Decimals enough that the two values read differently: a tenth of their gap is visible."""
+    gap = abs(float(values[1]) - float(values[0]))
+    if not math.isfinite(gap) or gap <= 0:
+        return 1
+    return max(1, min(MAX_DECIMALS, math.ceil(-math.log10(gap)) + 1))
+
+
+def format_values(values: Sequence[float]) -> tuple[str, str]:
+    """The two values as text, with :func:`value_decimals` decimals (scientific if tinier)."""
+    a, b = float(values[0]), float(values[1])
+    gap = abs(b - a)
+    if 0 < gap < 10.0 ** (1 - MAX_DECIMALS) and max(abs(a), abs(b)) < 1e-3:
+        digits = max(1, min(6, math.ceil(-math.log10(gap / max(abs(a), abs(b)))) + 1))
+        texts = (f"{a:+.{digits}e}", f"{b:+.{digits}e}")
+    else:
+        decimals = value_decimals(values)
+        sign = "+" if min(a, b) < 0 else ""  # a sign only where there are signs to tell apart
+        texts = (f"{a:{sign}.{decimals}f}", f"{b:{sign}.{decimals}f}")
+    return texts[0].replace("-", "−"), texts[1].replace("-", "−")
+
+
+def confidence_level(gap: float, typical: float) -> int:
+    """0 (coin toss) to 3 (sure): ``gap`` between the values against the ``typical`` gap."""
+    gap = abs(gap)
+    if not math.isfinite(gap) or gap <= 0:
+        return 0
+    if not math.isfinite(typical) or typical <= 0:
+        return len(CONFIDENCE_RATIOS)
+    ratio = gap / typical
+    return sum(ratio >= threshold for threshold in CONFIDENCE_RATIOS)
+
+
+def confidence_word(gap: float, typical: float) -> str:
+    return CONFIDENCE_WORDS[confidence_level(gap, typical)]
+
+
+@dataclass
+class _Spread:
+    log_typical: float
+    last: tuple[float, float]
+
+
+# One running typical gap per panel (agent name and place on screen); updated once per decision,
+# not once per frame (the panel is redrawn at frame rate, the agent decides at step rate).
+_SPREADS: dict[tuple[str, int, int], _Spread] = {}
+
+
+def typical_gap(key: tuple[str, int, int], values: Sequence[float]) -> float:
+    """The running typical gap of the panel ``key``, after seeing ``values``."""
+    pair = (float(values[0]), float(values[1]))
+    log_gap = math.log(max(abs(pair[1] - pair[0]), 1e-9))
+    spread = _SPREADS.get(key)
+    if spread is None:
+        spread = _SPREADS[key] = _Spread(log_gap, pair)
+    elif pair != spread.last:
+        spread.log_typical += SPREAD_MEMORY * (log_gap - spread.log_typical)
+        spread.last = pair
+    return math.exp(spread.log_typical)
+
+
+def wrap_text(theme: Theme, text: str, size: int, width: int, max_lines: int) -> list[str]:
+    """``text`` broken into at most ``max_lines`` lines of ``width`` pixels (the last cut short)."""
+    font = theme.fonts.font(size)
+    lines: list[str] = []
+    words = text.split()
+    while words and len(lines) < max_lines:
+        line = words.pop(0)
+        while words and font.size(f"{line} {words[0]}")[0] <= width:
+            line = f"{line} {words.pop(0)}"
+        lines.append(line)
+    if words:
+        lines[-1] = fit_text(theme, f"{lines[-1]} {' '.join(words)}", size, width)
+    return [fit_text(theme, line, size, width) for line in lines]
+
+
+def draw_arrow(surface: pygame.Surface, rect: pygame.Rect, right: bool, color: Color) -> None:
+    """A fat arrow filling ``rect``, pointing right or left."""
+    head = min(rect.width // 2, rect.height * 3 // 4)
+    shaft = rect.height // 3
+    cy = rect.centery
+    if right:
+        tip, base, tail = rect.right, rect.right - head, rect.left
+    else:
+        tip, base, tail = rect.left, rect.left + head, rect.right
+    points = [
+        (tail, cy - shaft // 2),
+        (base, cy - shaft // 2),
+        (base, rect.top),
+        (tip, cy),
+        (base, rect.bottom - 1),
+        (base, cy + shaft // 2),
+        (tail, cy + shaft // 2),
+    ]
+    pygame.draw.polygon(surface, color, points)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    title_size: int
+    push_size: int
+    word_size: int
+    raw_size: int
+    plain_size: int
+    arrow: tuple[int, int, int, int]  # left, top, width, height, from the panel's top-left
+    push_top: int
+    word_top: int
+    plain_top: int
+    plain_line: int
+
+
+FULL = _Layout(14, 18, 15, 12, 12, (14, 34, 60, 44), 30, 56, 92, 16)
+COMPACT = _Layout(13, 15, 13, 11, 11, (14, 26, 46, 32), 23, 42, 64, 14)
 
 
 def draw_decision_panel(
@@ -29,70 +183,117 @@ def draw_decision_panel(
     values: np.ndarray | None,
     panel: pygame.Surface,
     compact: bool = False,
+    plain: str | None = None,
+    typical: float | None = None,
 ) -> None:
-    """Draw ``values`` (one per action), which are ``value_label`` (say "Q-values"), in ``rect``.
+    """Draw the decision behind ``values`` (one per action, which are ``value_label``) in ``rect``.
 
-    ``panel`` is the cached translucent background of ``rect``'s size. The chosen action (the
-    largest value) is highlighted. For the DQN the numbers are Q-values; for the linear policy the
-    right-hand number is the score w·s + b and the left-hand one its opposite.
+    ``panel`` is the cached translucent background of ``rect``'s size. ``plain`` says what the
+    values measure in plain words (:func:`plain_words`; by default the words of the kind whose
+    label is ``value_label``). ``typical`` is the agent's usual gap between its two values; by
+    default a running one this panel keeps. Nothing is drawn outside ``rect``.
     """
-    pal = theme.palette
+    lay = COMPACT if compact else FULL
     surface.blit(panel, rect)
-    title = f"{agent_name} · {value_label}"
+    clip = surface.get_clip()
+    surface.set_clip(rect.clip(clip) if clip else rect)
+    try:
+        _draw_contents(surface, theme, rect, lay, agent_name, value_label, values, plain, typical)
+    finally:
+        surface.set_clip(clip)
+
+
+def _draw_contents(
+    surface: pygame.Surface,
+    theme: Theme,
+    rect: pygame.Rect,
+    lay: _Layout,
+    agent_name: str,
+    label: str,
+    values: np.ndarray | None,
+    plain: str | None,
+    typical: float | None,
+) -> None:
+    pal = theme.palette
+    inner = rect.width - 26  # 14 px left margin, 12 px right
+    left = rect.left + 14
     blit_text(
         surface,
         theme,
-        title,
-        14 if compact else 15,
+        fit_text(theme, agent_name, lay.title_size, inner, bold=True),
+        lay.title_size,
         pal.text_dim,
-        (rect.left + 14, rect.top + 9),
+        (left, rect.top + (6 if lay is COMPACT else 8)),
         bold=True,
     )
-    if values is None or len(values) < 2 or not np.isfinite(values[:2]).all():
-        blit_text(surface, theme, "waiting…", 15, pal.text_dim, (rect.left + 14, rect.top + 40))
-        return
-    chosen = int(np.argmax(values[:2]))
-    scale = max(1e-6, float(np.max(np.abs(values[:2]))))
-    row_h = 26 if compact else 30
-    top = rect.top + (32 if compact else 36)
-    bar_left = rect.left + (110 if compact else 124)
-    bar_width = rect.right - 84 - bar_left
-    for action in (0, 1):
-        y = top + action * row_h
-        is_chosen = action == chosen
-        color = pal.accent if is_chosen else pal.text_dim
+    plain_text = f"{label}: {plain if plain is not None else plain_for_label(label)}"
+    for i, line in enumerate(wrap_text(theme, plain_text, lay.plain_size, inner, 2)):
         blit_text(
             surface,
             theme,
-            ACTION_LABELS[action],
-            13 if compact else 14,
-            color,
-            (rect.left + 14, y + 3),
-            bold=is_chosen,
+            line,
+            lay.plain_size,
+            pal.text_dim,
+            (left, rect.top + lay.plain_top + i * lay.plain_line),
         )
-        value = float(values[action])
-        length = max(2, round(abs(value) / scale * bar_width))
-        bar_color = color if value >= 0 else lerp_color(pal.bad, pal.panel, 0.3)
-        pygame.draw.rect(surface, pal.ground, (bar_left, y + 4, bar_width, 14), border_radius=5)
-        pygame.draw.rect(surface, bar_color, (bar_left, y + 4, length, 14), border_radius=5)
+    if values is None or len(values) < 2 or not np.isfinite(values[:2]).all():
+        blit_text(surface, theme, "waiting…", 15, pal.text_dim, (left, rect.top + lay.push_top))
+        return
+    pair = (float(values[0]), float(values[1]))
+    chosen = int(np.argmax(values[:2]))
+    gap = abs(pair[1] - pair[0])
+    if typical is None:
+        typical = typical_gap((agent_name, rect.left, rect.top), pair)
+    level = confidence_level(gap, typical)
+    word_colors = (pal.text_dim, pal.text, lerp_color(pal.text, pal.good, 0.6), pal.good)
+
+    # The raw numbers: a right-hand column, the chosen one bright.
+    texts = format_values(pair)
+    raw_font = theme.fonts.font(lay.raw_size)
+    raw_lines = [f"{ARROWS[a]} {texts[a]}" for a in (0, 1)]
+    raw_width = max(raw_font.size(line)[0] for line in raw_lines)
+    raw_top = rect.top + lay.push_top + 3
+    for action in (0, 1):
         blit_text(
             surface,
             theme,
-            f"{value:+.3f}" if abs(value) < 100 else f"{value:+.1f}",
-            14,
-            color,
-            (rect.right - 12, y + 3),
+            raw_lines[action],
+            lay.raw_size,
+            pal.text if action == chosen else pal.text_dim,
+            (rect.right - 12, raw_top + action * (lay.raw_size + 6)),
             "topright",
         )
-    # The margin between the two: how sure the agent is, as a centred bar.
-    y = top + 2 * row_h + 4
-    margin = float(values[1] - values[0])
-    if compact:
-        return
-    mid = (bar_left + bar_left + bar_width) // 2
-    pygame.draw.rect(surface, pal.ground, (bar_left, y + 4, bar_width, 8), border_radius=4)
-    reach = math.tanh(abs(margin) / (0.05 * scale + 1e-6)) * bar_width / 2
-    start = mid if margin >= 0 else mid - reach
-    pygame.draw.rect(surface, pal.accent, (start, y + 4, max(2, reach), 8), border_radius=4)
-    pygame.draw.line(surface, pal.text_dim, (mid, y), (mid, y + 15), 1)
-    blit_text(surface, theme, "margin", 13, pal.text_dim, (rect.left + 14, y - 1))
+
+    # The arrow, and what it means: the push, and how sure.
+    ax, ay, aw, ah = lay.arrow
+    arrow_rect = pygame.Rect(rect.left + ax, rect.top + ay, aw, ah)
+    draw_arrow(surface, arrow_rect, chosen == 1, pal.accent)
+    text_left = arrow_rect.right + 14
+    text_width = rect.right - 12 - raw_width - 10 - text_left
+    blit_text(
+        surface,
+        theme,
+        fit_text(theme, PUSH_WORDS[chosen], lay.push_size, text_width, bold=True),
+        lay.push_size,
+        pal.accent,
+        (text_left, rect.top + lay.push_top),
+        bold=True,
+    )
+    word = CONFIDENCE_WORDS[level]
+    word_rect = blit_text(
+        surface,
+        theme,
+        fit_text(theme, word, lay.word_size, text_width, bold=True),
+        lay.word_size,
+        word_colors[level],
+        (text_left, rect.top + lay.word_top),
+        bold=True,
+    )
+    # Four pips after the word, as many lit as it is sure (if there is room).
+    pip = lay.word_size // 2
+    pips_left = word_rect.right + 8
+    if pips_left + 4 * (pip + 3) <= text_left + text_width:
+        for i in range(len(CONFIDENCE_WORDS)):
+            color = word_colors[level] if i <= level else pal.panel_edge
+            pip_rect = (pips_left + i * (pip + 3), word_rect.centery - pip // 2 + 1, pip, pip)
+            pygame.draw.rect(surface, color, pip_rect, border_radius=2)
