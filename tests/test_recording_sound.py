@@ -26,7 +26,7 @@ from cartpole_game.game.app import App
 from cartpole_game.game.config import RunConfig
 from cartpole_game.game.recording import QUEUE_FRAMES, GifRecorder
 from cartpole_game.game.sound import SoundBoard
-from tests.helpers import REPO_ROOT, load_png_pixels
+from tests.helpers import REPO_ROOT, load_png_pixels, run_play
 
 OLD = b"the old file, which must survive"
 
@@ -387,3 +387,13 @@ def test_quitting_never_waits_long_for_a_stuck_encoder(
     for job in recorder._saving:
         job.thread.join(10)
     assert list(tmp_path.iterdir()) == []  # dropped: no GIF, no temp file
+
+
+def test_no_sound_card_prints_no_audio_library_noise(tmp_path: Path) -> None:
+    # SDL's ALSA driver on a machine without a sound card (CI's) makes alsa-lib print 8 lines.
+    result = run_play(
+        "watch", "--headless", "--frames", "3", "--data-dir", str(tmp_path),
+        env={"SDL_AUDIODRIVER": "alsa"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "ALSA lib" not in result.stderr and "XDG_RUNTIME_DIR" not in result.stderr

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -21,7 +25,8 @@ class SoundBoard:
         self.problem: str | None = None
         try:
             pygame.mixer.pre_init(22_050, -16, 1, 512)
-            pygame.mixer.init()
+            with quiet_c_stderr():  # without a sound card ALSA prints 8 lines; the toast says it
+                pygame.mixer.init()
         except pygame.error as exc:
             self.problem = f"no audio device ({exc}); playing silently"
             return
@@ -53,3 +58,23 @@ class SoundBoard:
     def close(self) -> None:
         if pygame.mixer.get_init():
             pygame.mixer.quit()
+
+
+@contextlib.contextmanager
+def quiet_c_stderr() -> Iterator[None]:
+    """Silence what C libraries (ALSA, PulseAudio) print on file descriptor 2 meanwhile."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all: nothing to silence
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+    finally:
+        os.close(saved)
