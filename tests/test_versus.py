@@ -7,12 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pygame
+import pytest
 
 from cartpole_game.agents import load_agent
 from cartpole_game.game.app import App
 from cartpole_game.game.config import RunConfig
 from cartpole_game.game.render.theme import Palette
+from cartpole_game.game.scenes.versus import VersusScene
 from cartpole_game.sim.actions import NO_PUSH
+from cartpole_game.sim.arena import Arena
 from cartpole_game.sim.controllers import ConstantController, HumanController
 from cartpole_game.sim.versus import VersusMatch
 from tests.helpers import color_mask, headless_screenshot, run_play, surface_pixels
@@ -130,3 +133,120 @@ def test_agent_against_agent_headless_table_and_json() -> None:
 def test_versus_json_without_headless_is_refused() -> None:
     result = run_play("versus", "--left", "dqn", "--right", "linear", "--json", "--frames", "3")
     assert result.returncode == 2 and "--headless" in result.stderr
+
+
+def _agent_alone_score(name: str, seed: int) -> int:
+    """What the agent scores playing the same start alone, step by step (real-time play)."""
+    arena = Arena(load_agent(name), seed=seed)
+    while not arena.done:
+        arena.step()
+    return arena.score
+
+
+def _human_falls(app: App, scene: VersusScene) -> int:
+    """Hold → until the human's pole falls; the frames it took."""
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RIGHT))
+    for frames in range(1, 600):
+        app.frame()
+        if scene.match.left.done:
+            return frames
+    raise AssertionError("the human never fell")
+
+
+def _versus_app(tmp_path: Path, seed: int, rounds: int = 3, time_scale: float = 1.0) -> App:
+    app = App(
+        RunConfig(
+            mode="versus",
+            headless=True,
+            seed=seed,
+            data_dir=tmp_path,
+            left="human",
+            right="dqn",
+            rounds=rounds,
+        )
+    )
+    app.ctx.time_scale = time_scale
+    return app
+
+
+@pytest.mark.parametrize("time_scale", [1.0, 0.25])
+def test_a_round_against_a_fallen_human_ends_within_2_s_with_the_real_time_score(
+    tmp_path: Path, time_scale: float
+) -> None:
+    seed = 3
+    app = _versus_app(tmp_path, seed, time_scale=time_scale)
+    try:
+        scene = app.ctx.stack.top
+        assert isinstance(scene, VersusScene)
+        _human_falls(app, scene)
+        assert not scene.match.right.done and scene.fast_forwarding
+        pygame.event.post(pygame.event.Event(pygame.KEYUP, key=pygame.K_RIGHT))
+        frames = 0
+        while not scene.match.round_over:
+            app.frame()
+            frames += 1
+            assert frames / app.config.display.fps <= 2.0  # game time since the fall
+        assert frames > 1  # a fast-forward, not a jump
+        result = scene.match.results[0]
+        assert result.right_score == _agent_alone_score("dqn", seed) > result.left_score
+        assert result.right_score > 100  # the agent had seconds left to play
+        pixels = surface_pixels(app.screen)
+        good = color_mask(pixels, Palette().good, tolerance=40)
+        assert good[250:420, 260:1020].sum() > 300  # the result shows at once
+    finally:
+        app.close()
+
+
+def test_n_skips_straight_to_the_result_once_no_human_plays(tmp_path: Path) -> None:
+    seed = 5
+    app = _versus_app(tmp_path, seed)
+    try:
+        scene = app.ctx.stack.top
+        assert isinstance(scene, VersusScene)
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_n))
+        app.frame()  # N while the human still plays: nothing is skipped
+        assert not scene.match.round_over and not scene.match.left.done
+        _human_falls(app, scene)
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_n))
+        app.frame()
+        assert scene.match.round_over
+        assert scene.match.results[0].right_score == _agent_alone_score("dqn", seed)
+        left, right = app.ctx.episodes[-2:]  # both sides filed, as always
+        assert (left.side, right.side) == (
+            "left",
+            "right",
+        ) and right.score == scene.match.right.score
+    finally:
+        app.close()
+
+
+def test_the_match_ends_on_a_summary_that_waits_for_the_player(tmp_path: Path) -> None:
+    app = _versus_app(tmp_path, seed=7, rounds=1)
+    try:
+        scene = app.ctx.stack.top
+        assert isinstance(scene, VersusScene)
+        _human_falls(app, scene)
+        pygame.event.post(pygame.event.Event(pygame.KEYUP, key=pygame.K_RIGHT))
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_n))
+        app.frame()
+        assert scene.match.match_over and scene.match.match_winner == "right"
+        for _ in range(60 * 12):  # far longer than any old delay: no new match by itself
+            app.frame()
+        assert scene.match.match_over and len(scene.match.results) == 1
+        pixels = surface_pixels(app.screen)
+        good = color_mask(pixels, Palette().good, tolerance=40)
+        assert good[200:260, 330:950].sum() > 300  # "DQN wins the match 0–1"
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN))
+        app.frame()
+        assert scene.match.results == [] and scene.match.round_number == 1 and scene.waiting
+        assert not scene.match.left.done and not scene.match.right.done
+        assert app.ctx.stack.top is scene
+        _human_falls(app, scene)
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_n))
+        app.frame()
+        assert scene.match.match_over
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE))
+        app.frame()
+        assert type(app.ctx.stack.top).__name__ == "MenuScene"
+    finally:
+        app.close()

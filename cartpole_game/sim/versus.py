@@ -99,6 +99,15 @@ class VersusMatch:
         self.poke(delta)
         return delta
 
+    def step_many(self, steps: int) -> RoundResult | None:
+        """Up to ``steps`` steps at once (a fast-forward): the very same steps, one by one, that
+        real-time play would take, so the scores are the same; the result if the round ends."""
+        for _ in range(steps):
+            result = self.step()
+            if result is not None:
+                return result
+        return None
+
     def next_round(self) -> None:
         """Start the next round; after a finished match, a new match begins."""
         if self.match_over:
@@ -109,6 +118,11 @@ class VersusMatch:
         self.disturbances = Disturbances(self._round_seed())
         if wind_on:
             self.disturbances.toggle_wind()
+
+    def new_match(self) -> None:
+        """Forget every round and start round 1 again (the wind stays as it was)."""
+        self.results.clear()
+        self.next_round()
 
     def play_round(self, max_steps: int = 100_000) -> RoundResult:
         """Run the current round to its end without drawing."""

@@ -228,9 +228,9 @@ VERSUS = BindingTable(
         replace(WIND, help="wind on or off for both"),
         Binding(
             "next_round",
-            key_set(pygame.K_n),
+            key_set(pygame.K_n, pygame.K_RETURN, pygame.K_KP_ENTER),
             "N",
-            "next round now",
+            "skip to the result, then the next round",
             status="next round",
             buttons=button_set(PAD_A),
             pad="A",

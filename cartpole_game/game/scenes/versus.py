@@ -29,8 +29,10 @@ from cartpole_game.sim.disturbances import poke_from_drag
 from cartpole_game.sim.levels import LEVELS
 from cartpole_game.sim.versus import VersusMatch
 
-ROUND_DELAY = 3.0  # seconds the round result shows before the next round
-MATCH_DELAY = 5.0
+ROUND_DELAY = 3.0  # seconds the round result shows before the next round (N: at once)
+# Once every human side has finished, the agent sides play the rest of the round this many times
+# faster than real time: the same steps, so the same scores, ended in well under 2 s.
+FAST_FORWARD = 20
 # (command, side, direction): A/D are the left side's push keys and ←/→ the right side's, so two
 # humans can share a keyboard; a lone human drives with either pair.
 SIDE_PUSHES = (
@@ -54,7 +56,11 @@ class VersusScene(Scene):
         self.controllers = (left, right)
         humans = [c for c in self.controllers if isinstance(c, HumanController)]
         self.humans = humans
+        self.human_sides = tuple(
+            side for side, c in enumerate(self.controllers) if isinstance(c, HumanController)
+        )
         self.ended_for = 0.0
+        self.side_ended_for = [0.0, 0.0]  # game seconds since each side finished this round
         self.waiting = bool(humans)  # a round with a human starts at the human's first push
         self.values: list[np.ndarray | None] = [None, None]
         self.drag: Drag | None = None  # side, start, now
@@ -108,6 +114,8 @@ class VersusScene(Scene):
         self.ctx.stack.push(PauseOverlay(self.ctx, human, self.help_rows()))
 
     def random_poke(self) -> None:
+        if self.fast_forwarding:
+            return  # no human plays on: the rest of the round is the agents' own
         self.match.random_poke()
         self.ctx.sounds.play("poke")
         self._refresh_values()
@@ -117,8 +125,15 @@ class VersusScene(Scene):
         self.ctx.notify("Wind on for both" if on else "Wind off")
 
     def next_round_now(self) -> None:
-        if self.match.round_over:  # N only skips the wait between rounds
-            self.next_round()
+        """N: after a round, the next one (after a match, a new match); during a round no human
+        plays any more, straight to its result."""
+        if self.match.round_over:
+            if self.match.match_over:
+                self.new_match()
+            else:
+                self.next_round()
+        elif not self.waiting and not self.humans_playing:
+            self._advance(100_000)
 
     def handle_event(self, event: pygame.event.Event) -> None:
         if event.type in COMMAND_EVENTS:
@@ -132,6 +147,8 @@ class VersusScene(Scene):
         elif event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self.drag is not None:
             side, start, _ = self.drag
             self.drag = None
+            if self.fast_forwarding:
+                return
             metres = (event.pos[0] - start[0]) / VIEWS[side].pixels_per_metre
             self.match.poke(poke_from_drag(metres))
             self.ctx.sounds.play("poke")
@@ -161,24 +178,54 @@ class VersusScene(Scene):
         return None
 
     # -- simulation ---------------------------------------------------------------------------
+    @property
+    def humans_playing(self) -> bool:
+        """Whether a human side is still in the round."""
+        return any(not self.match.arenas[side].done for side in self.human_sides)
+
+    @property
+    def fast_forwarding(self) -> bool:
+        """Every human side has finished and agents play on: the rest runs fast-forward."""
+        return bool(self.human_sides) and not self.humans_playing and not self.match.round_over
+
+    def new_match(self) -> None:
+        self.match.new_match()
+        self._round_started()
+
     def next_round(self) -> None:
         self.match.next_round()
+        self._round_started()
+
+    def _round_started(self) -> None:
         self.ended_for = 0.0
+        self.side_ended_for = [0.0, 0.0]
         held = any(h.held != 2 for h in self.humans)
         self.waiting = bool(self.humans) and not held
         self._refresh_values()
 
     def update(self, dt: float) -> None:
+        for side, arena in enumerate(self.match.arenas):
+            if arena.done:
+                self.side_ended_for[side] += dt
         if self.match.round_over:
             self.ended_for += dt
-            if self.ended_for >= (MATCH_DELAY if self.match.match_over else ROUND_DELAY):
+            # After a round, the next starts by itself; after a match, its summary stays.
+            if not self.match.match_over and self.ended_for >= ROUND_DELAY:
                 self.next_round()
             return
         if self.waiting:
             return
+        if self.fast_forwarding:
+            # The same steps, many per update: as many per real second at any game speed.
+            self._advance(max(1, round(FAST_FORWARD / self.ctx.time_scale)))
+        else:
+            self._advance(1)
+
+    def _advance(self, steps: int) -> None:
+        """Up to ``steps`` steps of the match, with their sounds; the round's end files it."""
         self._refresh_values()  # values of the decisions about to be made, as in the single arena
         alive = [not arena.done for arena in self.match.arenas]
-        result = self.match.step()
+        result = self.match.step_many(steps)
         for was_alive, arena in zip(alive, self.match.arenas, strict=True):
             if was_alive and arena.done:
                 self.ctx.sounds.play("win" if arena.score >= 500 else "fall")
@@ -216,7 +263,15 @@ class VersusScene(Scene):
 
     # -- drawing ------------------------------------------------------------------------------
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
-        self.painter.draw(surface, alpha, self.values, self.ended_for, self.waiting, self.drag)
+        self.painter.draw(
+            surface,
+            alpha,
+            self.values,
+            self.side_ended_for,
+            self.waiting,
+            self.drag,
+            fast_forward=self.fast_forwarding,
+        )
         draw_toasts(surface, self.ctx)
 
     def recording_label(self) -> tuple[str, str, int]:

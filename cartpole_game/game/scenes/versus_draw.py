@@ -47,22 +47,25 @@ class VersusPainter:
         surface: pygame.Surface,
         alpha: float,
         values: Sequence[np.ndarray | None],
-        ended_for: float,
+        ended_for: Sequence[float],
         waiting: bool,
         drag: Drag | None,
+        fast_forward: bool = False,
     ) -> None:
         """Both sides, the tally, and the round's result (or "Press to start" while a round with
-        a human waits); ``ended_for``: seconds since the round ended."""
+        a human waits; after the last round, the match's summary); ``ended_for``: game seconds
+        since each side finished; ``fast_forward``: the agents play the rest of the round fast."""
         ctx = self.ctx
         pal = ctx.theme.palette
         for side, arena in enumerate(self.match.arenas):
-            # Seconds since this side ended: the other side may have played on meanwhile.
-            lead = max(a.score for a in self.match.arenas)
-            since = (lead - arena.score) * arena.params.tau + ended_for
-            self._draw_side(surface, side, arena, alpha, since, values[side])
+            self._draw_side(surface, side, arena, alpha, ended_for[side], values[side])
+            if fast_forward and not arena.done:
+                self._draw_fast_forward(surface, side)
         pygame.draw.line(surface, pal.panel_edge, (640, 40), (640, 720), 2)
         self._draw_tally(surface)
-        if self.match.round_over:
+        if self.match.round_over and self.match.match_over:
+            self._draw_match_summary(surface)
+        elif self.match.round_over:
             self._draw_result(surface)
         elif waiting:
             blit_text(
@@ -187,6 +190,81 @@ class VersusPainter:
         )
         blit_text(surface, self.ctx.theme, text, 17, pal.text, (640, 12), "midtop", bold=True)
 
+    def _draw_fast_forward(self, surface: pygame.Surface, side: int) -> None:
+        """A tag under the side's header: its rest of the round runs fast (N: at once)."""
+        rect = pygame.Rect(0, 0, 250, 34)
+        rect.topright = (int(VIEWS[side].left) + 624, 122)
+        surface.blit(self.ctx.hud.panel(rect.size, 220), rect)
+        blit_text(
+            surface,
+            self.ctx.theme,
+            "▶▶ fast-forward · N: skip",
+            15,
+            self.ctx.theme.palette.accent,
+            rect.center,
+            "center",
+            bold=True,
+        )
+
+    def _draw_match_summary(self, surface: pygame.Surface) -> None:
+        """The match's end: who won, every round's scores, and what the keys do now."""
+        theme = self.ctx.theme
+        pal = theme.palette
+        match = self.match
+        names = [side_title(c) for c in self.controllers]
+        winner = match.match_winner
+        left, right = match.wins("left"), match.wins("right")
+        if winner == "draw":
+            title, color = f"The match is a draw, {left}–{right}", pal.accent
+        else:
+            first, second = (left, right) if winner == "left" else (right, left)
+            name = names[0 if winner == "left" else 1]
+            title, color = f"{name} wins the match {first}–{second}", pal.good
+        rows = len(match.results)
+        rect = pygame.Rect(0, 0, 620, 176 + 30 * rows)
+        rect.center = (640, 360)
+        surface.blit(self.ctx.hud.panel(rect.size, 240), rect)
+        pygame.draw.rect(
+            surface,
+            color,
+            (rect.left, rect.top, rect.width, 5),
+            border_top_left_radius=12,
+            border_top_right_radius=12,
+        )
+        blit_text(surface, theme, title, 34, color, (rect.centerx, rect.top + 22), "midtop", True)
+        columns = (rect.left + 90, rect.left + 250, rect.left + 400, rect.left + 540)
+        top = rect.top + 84
+        for x, label in zip(columns, ("round", names[0], names[1], "winner"), strict=True):
+            blit_text(surface, theme, label, 16, pal.text_dim, (x, top), "midtop", bold=True)
+        for i, result in enumerate(match.results):
+            y = top + 30 + 30 * i
+            won = {"left": names[0], "right": names[1]}.get(result.winner, "draw")
+            cells = (str(result.round), str(result.left_score), str(result.right_score), won)
+            for column, (x, text) in enumerate(zip(columns, cells, strict=True)):
+                best = (column == 1 and result.winner == "left") or (
+                    column == 2 and result.winner == "right"
+                )
+                blit_text(
+                    surface,
+                    theme,
+                    text,
+                    20,
+                    pal.text if best or column not in (1, 2) else pal.text_dim,
+                    (x, y),
+                    "midtop",
+                    bold=best,
+                )
+        blit_text(
+            surface,
+            theme,
+            "Enter / N  new match   ·   Esc  menu",
+            17,
+            pal.accent,
+            (rect.centerx, rect.bottom - 36),
+            "midtop",
+            bold=True,
+        )
+
     def _draw_result(self, surface: pygame.Surface) -> None:
         pal = self.ctx.theme.palette
         result = self.match.results[-1]
@@ -196,18 +274,7 @@ class VersusPainter:
         else:
             winner = names[0 if result.winner == "left" else 1]
             title = f"{winner} wins round {result.round} by {result.margin} steps"
-        if self.match.match_over:
-            match_winner = self.match.match_winner
-            verdict = (
-                "The match is a draw"
-                if match_winner == "draw"
-                else (f"{names[0 if match_winner == 'left' else 1]} wins the match")
-            )
-            subtitle = (
-                f"{verdict} {self.match.wins('left')}–{self.match.wins('right')}  ·  new match soon"
-            )
-        else:
-            subtitle = f"{result.left_score} vs {result.right_score}  ·  N for the next round"
+        subtitle = f"{result.left_score} vs {result.right_score}  ·  N for the next round"
         color = pal.good if result.winner != "draw" else pal.accent
         self.ctx.hud.draw_banner(
             surface, title, subtitle, lerp_color(color, pal.text, 0.1), (640, 330), width=760
