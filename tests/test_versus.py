@@ -17,6 +17,7 @@ from cartpole_game.game.scenes.versus import VersusScene
 from cartpole_game.sim.actions import NO_PUSH
 from cartpole_game.sim.arena import Arena
 from cartpole_game.sim.controllers import ConstantController, HumanController
+from cartpole_game.sim.handicap import DelayedController, handicapped, parse_handicap
 from cartpole_game.sim.versus import VersusMatch
 from tests.helpers import color_mask, headless_screenshot, run_play, surface_pixels
 
@@ -250,3 +251,55 @@ def test_the_match_ends_on_a_summary_that_waits_for_the_player(tmp_path: Path) -
         assert type(app.ctx.stack.top).__name__ == "MenuScene"
     finally:
         app.close()
+
+
+class _Recorder:
+    """Remembers every observation it was asked to act on."""
+
+    name = "recorder"
+
+    def __init__(self) -> None:
+        self.seen: list[np.ndarray] = []
+
+    def act(self, observation: np.ndarray) -> int:
+        self.seen.append(observation.copy())
+        return NO_PUSH
+
+    def reset(self) -> None:
+        self.seen.clear()
+
+
+def test_a_delayed_controller_acts_on_old_observations() -> None:
+    inner = _Recorder()
+    delayed = DelayedController(inner, 3)
+    arena = Arena(delayed, seed=2)
+    given = []
+    for _ in range(8):
+        given.append(arena.observation.copy())
+        arena.step()
+    # Steps 0..3 see the first observation; step t later sees step t-3's.
+    expected = [given[max(0, t - 3)] for t in range(8)]
+    assert all(np.array_equal(a, b) for a, b in zip(inner.seen, expected, strict=True))
+    arena.reset()
+    first = arena.observation.copy()
+    arena.step()
+    assert np.array_equal(inner.seen[-1], first)  # a new episode forgets the old one's frames
+
+
+def test_a_handicapped_agent_does_worse_and_plays_the_same_each_time() -> None:
+    dqn = load_agent("dqn")
+    plain = VersusMatch(load_agent("dqn"), dqn, seed=11, rounds=1).play_round()
+    spec = parse_handicap("delay:4")
+    match = VersusMatch(load_agent("dqn"), handicapped(load_agent("dqn"), spec), seed=11, rounds=1)
+    slowed = match.play_round()
+    assert slowed.right_score < plain.right_score == plain.left_score
+    noisy = [
+        VersusMatch(
+            load_agent("dqn"), handicapped(load_agent("dqn"), parse_handicap("noise:0.3"), 5), 11
+        ).play_round()
+        for _ in range(2)
+    ]
+    assert noisy[0] == noisy[1]
+    for bad in ("delay:0", "noise:0", "noise:2", "delay:x", "lag:3"):
+        with pytest.raises(ValueError):
+            parse_handicap(bad)
