@@ -44,10 +44,18 @@ def test_chart_shows_data_solved_line_and_stays_in_its_rect(font):
 
 
 def test_empty_curve_draws_axes_only(font):
-    surface = pygame.Surface((300, 200))
+    surface = pygame.Surface((600, 300))
     draw_learning_curve(surface, surface.get_rect(), LearningCurve(), font)
-    seen = colours(surface, surface.get_rect())
+    below_legend = pygame.Rect(0, 2 * font.get_linesize() + 12, 600, 300)
+    seen = colours(surface, below_legend.clip(surface.get_rect()))
     assert BACKGROUND in seen and SOLVED_LINE in seen and EVALUATIONS not in seen
+
+
+def test_the_legend_names_every_mark_even_before_any_data(font):
+    surface = pygame.Surface((800, 300))
+    draw_learning_curve(surface, surface.get_rect(), LearningCurve(), font)
+    legend_row = pygame.Rect(0, font.get_linesize(), 800, font.get_linesize() + 8)
+    assert {MOVING_AVERAGE, EVALUATIONS, SOLVED_LINE} <= colours(surface, legend_row)
 
 
 def test_png_written_without_a_display(tmp_path):

@@ -24,6 +24,7 @@ EVALUATIONS = (120, 220, 140)
 SOLVED_LINE = (220, 90, 90)
 
 SOLVED_RETURN = SOLVED_MEAN
+MIN_STEPS_SHOWN = 1000  # an empty or young curve still has a readable step axis
 MAX_RETURN = float(CARTPOLE_V1.max_episode_steps)
 
 
@@ -78,14 +79,14 @@ def draw_learning_curve(
     line_h = font.get_linesize()
     plot = pygame.Rect(
         rect.left + font.size("500")[0] + 12,
-        rect.top + line_h + 8,
+        rect.top + 2 * line_h + 10,  # the title row, then the legend row
         0,
         0,
     )
     plot.width = max(1, rect.right - plot.left - 12)
     plot.height = max(1, rect.bottom - plot.top - line_h - 10)
 
-    x_max = max(curve.max_step(), 1)
+    x_max = max(curve.max_step(), MIN_STEPS_SHOWN)
     y_max = MAX_RETURN * 1.04
 
     def to_px(step: float, value: float) -> tuple[int, int]:
@@ -99,7 +100,7 @@ def draw_learning_curve(
         pygame.draw.line(surface, GRID, (plot.left, y), (plot.right - 1, y))
         text = font.render(str(level), True, AXIS_TEXT)
         surface.blit(text, (plot.left - 6 - text.get_width(), y - text.get_height() // 2))
-    tick = _nice_step(x_max)
+    tick = max(1.0, _nice_step(x_max))  # whole steps: never "0 0 0 0 0 1"
     k = 0
     while k * tick <= x_max:
         x, _ = to_px(k * tick, 0)
@@ -113,9 +114,13 @@ def draw_learning_curve(
     steps_label = font.render("env steps", True, AXIS_TEXT)
     surface.blit(steps_label, (plot.right - steps_label.get_width(), rect.top + 4))
 
-    # The solved line, then the data over it.
+    _draw_legend(surface, font, (plot.left, rect.top + line_h + 6), curve.window)
+
+    # The solved line (labelled), then the data over it.
     _, solved_y = to_px(0, SOLVED_RETURN)
     pygame.draw.line(surface, SOLVED_LINE, (plot.left, solved_y), (plot.right - 1, solved_y), 2)
+    solved = font.render(f"solved: {SOLVED_RETURN:g}", True, SOLVED_LINE)
+    surface.blit(solved, (plot.right - solved.get_width() - 4, solved_y + 4))
     clip = surface.get_clip()
     surface.set_clip(plot.clip(clip) if clip else plot)
     for at_step, value in curve.returns:
@@ -130,6 +135,30 @@ def draw_learning_curve(
     for point in evals:
         pygame.draw.circle(surface, EVALUATIONS, point, 4)
     surface.set_clip(clip)
+
+
+def _draw_legend(
+    surface: pygame.Surface, font: pygame.font.Font, topleft: tuple[int, int], window: int
+) -> None:
+    """One row naming each mark: dots, the moving average, evaluations and the solved line."""
+    x, y = topleft
+    middle = y + font.get_linesize() // 2
+    entries = (
+        ("dot", RETURNS, "episode return"),
+        ("line", MOVING_AVERAGE, f"average of {window}"),
+        ("circle", EVALUATIONS, "greedy evaluation"),
+        ("line", SOLVED_LINE, f"solved ({SOLVED_RETURN:g})"),
+    )
+    for mark, color, label in entries:
+        if mark == "dot":
+            surface.fill(color, (x + 6, middle - 1, 3, 3))
+        elif mark == "circle":
+            pygame.draw.circle(surface, color, (x + 7, middle), 4)
+        else:
+            pygame.draw.line(surface, color, (x, middle), (x + 14, middle), 2)
+        text = font.render(label, True, AXIS_TEXT)
+        surface.blit(text, (x + 20, y))
+        x += 20 + text.get_width() + 18
 
 
 def render_learning_curve_png(
