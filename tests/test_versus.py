@@ -303,3 +303,22 @@ def test_a_handicapped_agent_does_worse_and_plays_the_same_each_time() -> None:
     for bad in ("delay:0", "noise:0", "noise:2", "delay:x", "lag:3"):
         with pytest.raises(ValueError):
             parse_handicap(bad)
+
+
+def test_a_handicap_slows_the_agent_sides_and_says_so(tmp_path: Path) -> None:
+    from cartpole_game.game.scenes.versus import handicap_side, side_title
+
+    config = RunConfig(mode="versus", handicap="delay:4", seed=2)
+    agent = handicap_side(load_agent("dqn"), config)
+    assert side_title(agent) == "DQN (sees 4 steps late)"
+    human = HumanController()
+    assert handicap_side(human, config) is human  # the player is never handicapped
+    fair = run_play("versus", "--left", "dqn", "--right", "linear", "--headless",
+                    "--episodes", "2", "--seed", "1", "--json")  # fmt: skip
+    slowed = run_play("versus", "--left", "dqn", "--right", "linear", "--headless",
+                      "--episodes", "2", "--seed", "1", "--json", "--handicap", "delay:4")  # fmt: skip
+    assert fair.returncode == slowed.returncode == 0, slowed.stderr
+    mean = lambda out: json.loads(out.strip().splitlines()[-1])["mean"]["left"]  # noqa: E731
+    assert mean(slowed.stdout) < mean(fair.stdout)
+    bad = run_play("versus", "--headless", "--frames", "3", "--handicap", "delay:x")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cartpole_game.agents.registry import named_agents
 from cartpole_game.core.errors import UsageError
+from cartpole_game.sim.handicap import parse_handicap
 from cartpole_game.sim.levels import LEVELS, level_by_spec
 from cartpole_game.sim.timescale import MAX_TIME_SCALE, MIN_TIME_SCALE
 
@@ -103,6 +104,15 @@ def add_agent_argument(parser: argparse.ArgumentParser, what: str = "the agent")
         metavar=agent_choices(),
         help=f"{what}: a shipped agent or an agent file (default dqn)",
     )
+
+
+def handicap_spec(text: str) -> str:
+    """``delay:K`` or ``noise:P``: a handicap for the agent sides of versus."""
+    try:
+        parse_handicap(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def level_number(text: str) -> int:

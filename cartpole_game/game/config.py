@@ -49,6 +49,7 @@ class RunConfig:
     left: str = "human"  # versus sides: "human", "dqn", "linear" or a checkpoint path
     right: str = "dqn"
     rounds: int = 3  # versus: best of N
+    handicap: str | None = None  # versus: "delay:K" or "noise:P" for every agent side
     replay: Path | None = None  # replay mode: the file to play back
     level: int | None = None  # play, watch, takeover: the ladder's level (None: play's next one)
     summary: Path | None = None  # where the session summary goes when the session ends

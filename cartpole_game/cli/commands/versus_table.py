@@ -7,13 +7,14 @@ from statistics import fmean
 
 from cartpole_game.agents import load_agent
 from cartpole_game.game.config import RunConfig
+from cartpole_game.game.scenes.versus import handicap_side
 from cartpole_game.sim.arena import fresh_seed
 from cartpole_game.sim.versus import VersusMatch
 
 
 def run_headless_match(config: RunConfig, as_json: bool = False) -> int:
     """Play ``config.episodes`` rounds (default: ``config.rounds``) and print one line each."""
-    left, right = load_agent(config.left), load_agent(config.right)
+    left, right = (handicap_side(load_agent(spec), config) for spec in (config.left, config.right))
     episodes = config.episodes or config.rounds
     seed = config.seed if config.seed is not None else fresh_seed()
     # One long match: the tally covers every round played.

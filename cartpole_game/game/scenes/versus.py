@@ -12,7 +12,13 @@ from collections.abc import Callable
 import numpy as np
 import pygame
 
-from cartpole_game.game.arguments import HUMAN, agent_choices, positive_int, side_spec
+from cartpole_game.game.arguments import (
+    HUMAN,
+    agent_choices,
+    handicap_spec,
+    positive_int,
+    side_spec,
+)
 from cartpole_game.game.config import RunConfig
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.gamepad import DEVICE_EVENTS, move_stick
@@ -26,6 +32,7 @@ from cartpole_game.game.summary import EpisodeSummary, summarize
 from cartpole_game.sim.actions import PUSH_LEFT, PUSH_RIGHT
 from cartpole_game.sim.controllers import Controller, HumanController
 from cartpole_game.sim.disturbances import poke_from_drag
+from cartpole_game.sim.handicap import handicapped, parse_handicap
 from cartpole_game.sim.levels import LEVELS
 from cartpole_game.sim.versus import VersusMatch
 
@@ -299,6 +306,13 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         "--rounds", type=positive_int, default=3, metavar="N", help="best of N rounds (default 3)"
     )
     parser.add_argument(
+        "--handicap",
+        type=handicap_spec,
+        metavar="delay:K|noise:P",
+        help="slow the agents down: they see the state K steps late, or push at random a "
+        "share P of the time",
+    )
+    parser.add_argument(
         "--json",
         action="store_true",
         help="agent against agent with --headless --episodes: end with a JSON line",
@@ -307,7 +321,17 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _make_scene(services: ModeServices) -> VersusScene:
     config = services.config
-    return VersusScene(services.ctx, services.side(config.left), services.side(config.right))
+    left, right = (
+        handicap_side(services.side(spec), config) for spec in (config.left, config.right)
+    )
+    return VersusScene(services.ctx, left, right)
+
+
+def handicap_side(side: Controller, config: RunConfig) -> Controller:
+    """An agent side with the match's handicap (a human side as it is)."""
+    if config.handicap is None or isinstance(side, HumanController):
+        return side
+    return handicapped(side, parse_handicap(config.handicap), seed=config.seed or 0)
 
 
 def _agents(config: RunConfig) -> tuple[str, ...]:
@@ -319,7 +343,12 @@ MODE = ModeSpec(
     help="two sides, same start, same pokes: who lasts longer?",
     make_scene=_make_scene,
     add_arguments=_add_arguments,
-    settings_from_args=lambda args: {"left": args.left, "right": args.right, "rounds": args.rounds},
+    settings_from_args=lambda args: {
+        "left": args.left,
+        "right": args.right,
+        "rounds": args.rounds,
+        "handicap": args.handicap,
+    },
     agents=_agents,
     waits_for_player=lambda config: HUMAN in (config.left, config.right),
     menu=MenuEntry("Versus", "you against the agent, side by side"),

@@ -29,7 +29,11 @@ Drag = tuple[int, tuple[int, int], tuple[int, int]]
 
 
 def side_title(controller: Controller) -> str:
-    return "YOU" if isinstance(controller, HumanController) else controller.name.upper()
+    """ "YOU", or the agent's name with its handicap: "DQN (sees 4 steps late)"."""
+    if isinstance(controller, HumanController):
+        return "YOU"
+    handicap = getattr(controller, "handicap", None)
+    return controller.name.upper() + (f" ({handicap})" if handicap else "")
 
 
 class VersusPainter:
