@@ -1,4 +1,6 @@
-"""The live training view: progress while drawing, pause, saving on close, a clean shutdown."""
+"""The live training view: progress while drawing, pause, saving on close, a clean shutdown,
+and controls that tell the truth: C resumes a solved run, S names the file it wrote, and keys
+that do nothing now are greyed out."""
 
 from __future__ import annotations
 
@@ -13,12 +15,19 @@ from pathlib import Path
 
 import pygame
 
-from cartpole_game.agents import load_agent
+from cartpole_game.agents import load_agent, shipped_path
 from cartpole_game.agents.checkpoint import load_checkpoint
 from cartpole_game.game.app import App
 from cartpole_game.game.config import RunConfig, TrainConfig
+from cartpole_game.game.input.tables import TRAIN
 from cartpole_game.game.render.theme import Palette
-from cartpole_game.game.scenes.train_view import CHART_RECT, TrainViewScene
+from cartpole_game.game.scenes.train_view import (
+    CHART_RECT,
+    GREYED,
+    TrainViewScene,
+    network_name,
+)
+from cartpole_game.training.live import _save_new
 from tests.helpers import REPO_ROOT, color_mask, surface_pixels
 
 
@@ -104,22 +113,54 @@ def test_closing_mid_training_leaves_a_valid_checkpoint_and_no_orphan(tmp_path: 
     load_agent(str(out))
 
 
-def test_s_saves_now_and_escape_stops_and_saves(tmp_path: Path) -> None:
+def toast_texts(app: App) -> list[str]:
+    return [t.text for t in app.ctx.toasts]
+
+
+def press(app: App, key: int) -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key))
+    app.frame()
+
+
+def test_s_saves_now_names_the_file_and_escape_stops_and_saves(tmp_path: Path) -> None:
     out = tmp_path / "live.safetensors"
     app = make_app(tmp_path, pace=0, stop_when_solved=False)
     try:
         scene = app.ctx.stack.top
-        run_until(app, lambda: scene.view.steps > 100)
-        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_s))
-        run_until(app, lambda: out.exists(), timeout=30)
+        run_until(app, lambda: scene.view.weights is not None and scene.view.steps > 100)
+        press(app, pygame.K_s)
+        run_until(app, lambda: any(t.startswith("Saved ") for t in toast_texts(app)), timeout=30)
+        assert out.exists() and any(str(out) in t for t in toast_texts(app))  # names the file
+        first = out.read_bytes()
         load_checkpoint(out)
-        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE))
-        app.frame()
+        run_until(app, lambda: scene.view.steps > 300)
+        app.ctx.toasts.clear()
+        press(app, pygame.K_s)  # again: a new file, or "already saved", never the first replaced
+        run_until(app, lambda: any("sav" in t and "…" not in t for t in toast_texts(app)))
+        assert out.read_bytes() == first
+        named = [
+            p for p in tmp_path.glob("live*.safetensors") if str(p) in " ".join(toast_texts(app))
+        ]
+        assert named, toast_texts(app)
+        press(app, pygame.K_ESCAPE)
         assert type(app.ctx.stack.top).__name__ == "MenuScene"
         assert trainer_workers() == []
-        assert any("saved on exit" in t.text.lower() for t in app.ctx.toasts)
+        assert any("on exit" in t.lower() for t in toast_texts(app))  # said after leaving
+        assert out.read_bytes() == first
     finally:
         app.close()
+
+
+def test_a_save_never_replaces_a_file(tmp_path: Path) -> None:
+    checkpoint = load_checkpoint(shipped_path("dqn"))
+    target = tmp_path / "runs" / "live.safetensors"
+    where, error = _save_new(target, checkpoint)
+    assert (where, error) == (target, None)
+    first = target.read_bytes()
+    where, error = _save_new(target, checkpoint)
+    assert (where, error) == (target.with_name("live-2.safetensors"), None)
+    assert target.read_bytes() == first
+    load_checkpoint(where)
 
 
 def test_unwritable_checkpoint_falls_back_to_the_temp_folder(
@@ -259,16 +300,74 @@ def test_sigterm_to_the_training_view_saves_and_leaves_no_orphan(tmp_path: Path)
     assert alive == set(), "a child of the game outlived it"
 
 
-def test_once_solved_setting_stops_or_keeps_training(tmp_path: Path) -> None:
+def hint_pixels(app: App, color: tuple[int, int, int]) -> int:
+    """How many pixels of the key-hint line have ``color`` (greyed or active text)."""
+    app.frame()
+    row = surface_pixels(app.screen)[690:716, 0:1280]
+    return int(color_mask(row, color, tolerance=6).sum())
+
+
+def test_network_names_and_greyed_status_parts() -> None:
+    assert network_name(11_000) == "your network (11k steps)"
+    assert network_name(2_500) == "your network (2.5k steps)"
+    assert network_name(2_000) == "your network (2k steps)"
+    assert network_name(480) == "your network (480 steps)"
+    parts = TRAIN.status_parts(TRAIN.commands, {"faster", "slower", "save"})
+    assert parts[0] == ("Space pause", True)
+    assert ("+/− pace", False) in parts and ("S save", False) in parts
+    assert ("+/− pace", True) in TRAIN.status_parts(TRAIN.commands, {"faster"})  # − still works
+    assert " · ".join(text for text, _ in parts) == TRAIN.status_line(TRAIN.commands, " · ")
+
+
+def test_solved_and_stopped_is_honest_and_c_trains_on(tmp_path: Path) -> None:
     app = make_app(tmp_path, pace=3, stop_when_solved=True)
+    pal = Palette()
     try:
         scene = app.ctx.stack.top
         assert not scene.session.continue_after_solved
-        run_until(app, lambda: scene.view.done, timeout=120)
-        assert scene.view.solved_at_steps is not None
-        assert scene.view.steps == scene.view.solved_at_steps  # it stopped where it solved
+        assert {"save", "try_takeover", "try_versus"} <= scene.inactive_commands()  # no weights
+        run_until(app, lambda: scene.view.halted, timeout=120)
+        solved = scene.view.solved_at_steps
+        assert solved is not None and scene.view.steps == solved  # it stopped where it solved
+        assert scene.session.alive and not scene.view.done  # halted, not gone: C and S work
+        # The solved weights are saved at once, and the toast names the file.
+        run_until(app, lambda: any(t.startswith("Solved: saved") for t in toast_texts(app)))
+        out = tmp_path / "live.safetensors"
+        assert out.exists() and any(str(out) in t for t in toast_texts(app))
+        assert not any("on exit" in t.lower() for t in toast_texts(app))  # still in the view
+        # Pace and pause do nothing now: greyed; the rest is drawn as usual.
+        assert scene.inactive_commands() == {"pause", "faster", "slower"}
+        greyed, active = hint_pixels(app, GREYED), hint_pixels(app, pal.text_dim)
+        assert greyed > 30 and active > 100
+        press(app, pygame.K_PLUS)
+        assert scene.session.pace == 3 and "Nothing is training" in toast_texts(app)[-1]
+        # S again: nothing better since, so no second file and the first is kept.
+        first = out.read_bytes()
+        press(app, pygame.K_s)
+        run_until(app, lambda: any("already in" in t for t in toast_texts(app)))
+        assert out.read_bytes() == first and list(tmp_path.glob("live*.safetensors")) == [out]
+        # C: training really goes on, and the hints light up again.
+        time.sleep(0.3)
+        app.frame()
+        assert scene.view.steps == solved
+        press(app, pygame.K_c)
+        assert scene.session.continue_after_solved
+        run_until(app, lambda: scene.view.steps > solved + 1000, timeout=60)
+        assert not scene.view.halted and scene.inactive_commands() == frozenset()
+        assert hint_pixels(app, GREYED) < greyed
+        # T: the live network drives under a name a player knows.
+        press(app, pygame.K_t)
+        takeover = app.ctx.stack.top
+        assert type(takeover).__name__ == "TakeoverScene"
+        press(app, pygame.K_TAB)  # the human starts; Tab hands the cart to the network
+        label = takeover.driver_label()
+        assert "your network (" in toast_texts(app)[-1]
+        assert label.startswith("YOUR NETWORK (") and label.endswith("K STEPS) DRIVES"), label
     finally:
         app.close()
+
+
+def test_once_solved_keep_training_goes_past_the_solve(tmp_path: Path) -> None:
     app = make_app(tmp_path, pace=3, stop_when_solved=True)
     try:
         scene = app.ctx.stack.top
@@ -277,6 +376,6 @@ def test_once_solved_setting_stops_or_keeps_training(tmp_path: Path) -> None:
         assert scene.session.continue_after_solved
         run_until(app, lambda: scene.view.solved_at_steps is not None, timeout=120)
         run_until(app, lambda: scene.view.steps > scene.view.solved_at_steps + 2000, timeout=120)
-        assert not scene.view.done  # it kept training past the solve
+        assert not scene.view.done and not scene.view.halted  # it kept training past the solve
     finally:
         app.close()

@@ -6,9 +6,15 @@ new episode returns, evaluations, figures, the first training environment's stat
 then, a snapshot of the weights. Two processes, two cores, no shared interpreter lock: drawing
 never slows training and training never freezes the window.
 
-The worker saves the best checkpoint when it stops, and on request; when the disk refuses, it
-saves to the temp folder instead and says where (``TrainingSession.fallback``); only if that
-fails too does it send the weights to the window's process, which keeps them in memory.
+A run that solves with "once solved: stop" (or uses up its step budget) *halts*: the worker saves
+the best weights and stays, waiting, so the view's commands keep working — "keep training"
+resumes a solved run, "save" still saves. The worker exits only when the view stops it.
+
+Every save writes a new file (``NAME.safetensors``, then ``NAME-2``…; an existing file is never
+replaced) and says which; saving again with nothing better since writes nothing and says where
+the best already is. When the disk refuses, it saves to the temp folder instead and says where
+(``TrainingSession.fallback``); only if that fails too does it send the weights to the window's
+process, which keeps them in memory.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import multiprocessing as mp
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from cartpole_game.agents.checkpoint import Checkpoint, save_with_fallback
+from cartpole_game.agents.checkpoint import Checkpoint, save_with_fallback, unused_path
 from cartpole_game.core.text import drawable_path
 from cartpole_game.training.trainers import TrainerSpec, trainer_ref
 
@@ -64,7 +71,9 @@ class LiveView:
     solved_at_steps: int | None = None
     solved_after_seconds: float | None = None
     solved_wall_seconds: float | None = None
-    done: bool = False
+    done: bool = False  # the worker has exited (the view stopped it, or it failed)
+    halted: bool = False  # training stopped by itself (solved with "stop", or out of steps)
+    finished: bool = False  # the trainer has no steps left: nothing can resume it
     started: bool = False  # False while the worker imports torch and builds the trainer
     error: str | None = None
     env_state: np.ndarray | None = None  # the first training environment, exploration and all
@@ -150,6 +159,10 @@ class TrainingSession:
     def toggle_continue_after_solved(self) -> bool:
         self._keep_going.value = not self._keep_going.value
         return bool(self._keep_going.value)
+
+    def keep_training(self) -> None:
+        """Resume a run halted at its solve: it trains on, and no longer stops when solved."""
+        self._keep_going.value = True
 
     def request_save(self) -> None:
         self._save.set()
@@ -242,6 +255,7 @@ def _worker_main(
             conn.send({"kind": kind, **payload})
 
     trainer: Trainer | None = None
+    saver = _Saver(checkpoint_path, command)
     iteration_seconds = trainer_ref(spec.algo).iteration_seconds
     try:
         # The worker decides when a solved run stops (the view can change its mind).
@@ -251,7 +265,7 @@ def _worker_main(
         pending_returns: list[tuple[int, float]] = []
         pending_evals: list[tuple[int, float]] = []
         last_send = last_snapshot = last_parent_check = 0.0
-        solved = False
+        solved = halted = finished = False
         next_due = time.monotonic()
         while not stop.is_set():
             now = time.monotonic()
@@ -261,7 +275,14 @@ def _worker_main(
                     break  # the game is gone: no orphan keeps training
             if save.is_set():
                 save.clear()
-                _save(trainer, checkpoint_path, command, send, "saved")
+                saver.save(trainer, send, "saved")
+            if halted:
+                if finished or not keep_going.value:
+                    stop.wait(0.05)  # halted: still here for "save" and "keep training"
+                    continue
+                halted = False  # "keep training": a solved run goes on
+                send("update", halted=False, new_returns=[], new_evaluations=[])
+                next_due = time.monotonic()
             if paused.is_set():
                 stop.wait(0.05)
                 next_due = time.monotonic()
@@ -269,7 +290,10 @@ def _worker_main(
             try:
                 progress = next(trainer)
             except StopIteration:
-                break
+                halted = finished = True
+                send("update", halted=True, finished=True, new_returns=[], new_evaluations=[])
+                saver.save(trainer, send, "out of steps: saved")
+                continue
             pending_returns.extend((progress.steps, r) for r in progress.episode_returns)
             if progress.evaluation is not None:
                 pending_evals.append((progress.evaluation.steps, progress.evaluation.mean))
@@ -293,7 +317,12 @@ def _worker_main(
                 pending_returns, pending_evals = [], []
                 last_send = now
             if progress.done or (progress.solved and not keep_going.value):
-                break
+                halted, finished = True, progress.done
+                send("update", halted=True, finished=finished, new_returns=[], new_evaluations=[])
+                saver.save(
+                    trainer, send, "solved: saved" if progress.solved else "out of steps: saved"
+                )
+                continue
             per_step = PACES[pace.value][1]
             if per_step is not None:
                 # Real-time pacing: per_step iterations per iteration's worth of game time.
@@ -309,7 +338,7 @@ def _worker_main(
         send("error", text=f"{type(exc).__name__}: {exc}")
     finally:
         if trainer is not None:
-            _save(trainer, checkpoint_path, command, send, "saved on exit")
+            saver.save(trainer, send, "saved on exit:")
         send("done")
         with contextlib.suppress(OSError):
             conn.close()
@@ -338,26 +367,68 @@ def _figures(trainer: Trainer, progress: TrainProgress, wall: float) -> dict[str
     return figures
 
 
-def _save(trainer: Trainer, path: Path, command: str, send: _Send, reason: str) -> None:
+class _Saver:
+    """The worker's saves: each to a new file next to ``path``, none when nothing is new."""
 
-    try:
-        checkpoint = trainer.best_checkpoint(command)
-        if checkpoint is None:  # nothing evaluated yet: evaluate the weights as they are
-            trainer.evaluate_current()
-            checkpoint = trainer.best_checkpoint(command)
-    except Exception as exc:
-        send("note", text=f"could not prepare a checkpoint: {exc}")
-        return
-    if checkpoint is None:
-        return
-    where, error = save_with_fallback(path, checkpoint)
-    if where is None:
-        send("unsaved", checkpoint=checkpoint)
-        send("note", text=f"{error}; the weights are kept in memory only")
-        return
-    if error is not None:
-        send("fallback", path=str(where))
-        send("note", text=f"saved to {drawable_path(where)} instead ({error})")
-        return
-    mean = checkpoint.metadata.get("eval_mean", 0)
-    send("note", text=f"{reason}: {drawable_path(path)} (eval mean {mean:.0f})")
+    def __init__(self, path: Path, command: str) -> None:
+        self.path = path
+        self.command = command
+        self.last: tuple[Any, Any] | None = None  # (steps_trained, eval_mean) saved last
+        self.last_where: Path | None = None
+
+    def save(self, trainer: Trainer, send: _Send, reason: str) -> None:
+        try:
+            checkpoint = trainer.best_checkpoint(self.command)
+            if checkpoint is None:  # nothing evaluated yet: evaluate the weights as they are
+                trainer.evaluate_current()
+                checkpoint = trainer.best_checkpoint(self.command)
+        except Exception as exc:
+            send("note", text=f"could not prepare a checkpoint: {exc}")
+            return
+        if checkpoint is None:
+            return
+        mean = checkpoint.metadata.get("eval_mean", 0)
+        key = (checkpoint.metadata.get("steps_trained"), mean)
+        if key == self.last and self.last_where is not None and self.last_where.exists():
+            prefix = "on exit: " if "exit" in reason else ""
+            send(
+                "note",
+                text=f"{prefix}nothing better to save: the best is already in "
+                f"{drawable_path(self.last_where)} (eval mean {mean:.0f})",
+            )
+            return
+        where, error = _save_new(self.path, checkpoint)
+        if where is None:
+            send("unsaved", checkpoint=checkpoint)
+            send("note", text=f"{error}; the weights are kept in memory only")
+            return
+        self.last, self.last_where = key, where
+        if error is not None:
+            send("fallback", path=str(where))
+            prefix = "on exit: " if "exit" in reason else ""
+            send("note", text=f"{prefix}saved to {drawable_path(where)} instead ({error})")
+            return
+        send("note", text=f"{reason} {drawable_path(where)} (eval mean {mean:.0f})")
+
+
+def _save_new(path: Path, checkpoint: Checkpoint) -> tuple[Path | None, str | None]:
+    """Save to ``path`` or, if a file is there, the first free ``NAME-2``…: never replaces one.
+
+    The name is claimed first with an exclusive create, so a file that appears meanwhile is
+    never overwritten either. As :func:`save_with_fallback`: (where or None, error or None).
+    """
+    for _ in range(1000):
+        target = unused_path(path)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        except FileExistsError:
+            continue  # taken meanwhile: the next free name
+        except OSError:
+            break  # the folder refuses: save_with_fallback says so and uses the temp folder
+        where, error = save_with_fallback(target, checkpoint)
+        if where != target:
+            with contextlib.suppress(OSError):
+                target.unlink()  # the claim, empty: the weights went elsewhere
+        return where, error
+    return save_with_fallback(unused_path(path), checkpoint)

@@ -213,6 +213,21 @@ class BindingTable:
                 parts.append(text)
         return separator.join(parts)
 
+    def status_parts(
+        self, commands: Iterable[str], inactive: Iterable[str] = ()
+    ) -> tuple[tuple[str, bool], ...]:
+        """``status_line``'s parts, each with whether it does something now: (text, active).
+
+        A part some commands share (+ and − say "pace" once) is active if any of them is; a
+        scene draws the inactive ones greyed out.
+        """
+        off = frozenset(inactive)
+        parts: dict[str, bool] = {}
+        for command in commands:
+            text = self.binding(command).status_text
+            parts[text] = parts.get(text, False) or command not in off
+        return tuple(parts.items())
+
     def extended(self, name: str, *first: Binding) -> BindingTable:
         """This table with ``first`` listed ahead of its own bindings, under a new name."""
         return BindingTable(name, (*first, *self.bindings))

@@ -1,7 +1,9 @@
 """Train live: watch a DQN (or the linear search) learn, with its learning curve drawn live.
 
-The trainer runs in a worker thread (:mod:`cartpole_game.training.live`); this scene only reads
-snapshots of it, so drawing never slows training and training never freezes the window.
+The trainer runs in a worker process (:mod:`cartpole_game.training.live`); this scene only reads
+snapshots of it, so drawing never slows training and training never freezes the window. The
+controls tell the truth: a run solved with "once solved: stop" halts but stays (C trains on, S
+saves to a new file the toast names), and the key hints grey out what does nothing right now.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ ARENA_VIEW = WorldView(0, 0, 660, 720, half_span_m=2.9, ground_frac=0.7)
 TOP_BAR = pygame.Rect(16, 12, 1248, 62)
 CHART_RECT = pygame.Rect(676, 92, 588, 320)
 FIGURES_RECT = pygame.Rect(676, 424, 588, 196)
+GREYED = (92, 98, 110)  # a key hint that does nothing now
 
 
 def policy_from_weights(
@@ -69,8 +72,8 @@ class TrainViewScene(Scene):
     def handle_event(self, event: pygame.event.Event) -> None:
         on_press = {
             "pause": self.toggle_pause,
-            "faster": lambda: self.ctx.notify(f"Pace: {self.session.change_pace(+1)}"),
-            "slower": lambda: self.ctx.notify(f"Pace: {self.session.change_pace(-1)}"),
+            "faster": lambda: self.change_pace(+1),
+            "slower": lambda: self.change_pace(-1),
             "switch_view": self.switch_view,
             "once_solved": self.toggle_once_solved,
             "save": self.save_now,
@@ -81,27 +84,88 @@ class TrainViewScene(Scene):
         }
         dispatch(self.bindings, event, on_press)
 
+    # What each command does right now; a command that would do nothing is greyed out.
+    def training_runs(self) -> bool:
+        """True while the trainer is (or could be, unpaused) taking steps."""
+        v = self.view
+        return not (v.done or v.halted or v.error)
+
+    def can_resume(self) -> bool:
+        """A solved run halted by "once solved: stop": C trains it on."""
+        v = self.view
+        return v.halted and not v.finished and not v.done and v.solved_at_steps is not None
+
+    def inactive_commands(self) -> frozenset[str]:
+        """The commands that do nothing now: the hint line draws them greyed out."""
+        v = self.view
+        off: set[str] = set()
+        if not self.training_runs():
+            off |= {"pause", "faster", "slower"}
+        if v.done or v.finished:
+            off.add("once_solved")
+        if v.weights is None or v.done:
+            off.add("save")
+        if v.weights is None:
+            off |= {"try_takeover", "try_versus"}
+        return frozenset(off)
+
     def toggle_pause(self) -> None:
+        if not self.training_runs():
+            self.ctx.notify(self._not_training())
+            return
         self.session.set_paused(not self.session.paused)
         self.ctx.notify("Training paused" if self.session.paused else "Training resumed")
+
+    def change_pace(self, direction: int) -> None:
+        if not self.training_runs():
+            self.ctx.notify(self._not_training())
+            return
+        self.ctx.notify(f"Pace: {self.session.change_pace(direction)}")
+
+    def _not_training(self) -> str:
+        if self.can_resume():
+            return "Nothing is training: solved and stopped (C keeps training)"
+        if self.view.finished:
+            return "Nothing is training: the step budget is used up"
+        if not self.view.started:
+            return "Nothing is training yet: the trainer is starting"
+        return "Nothing is training: the trainer has stopped"
 
     def switch_view(self) -> None:
         self.show_preview = not self.show_preview
 
     def toggle_once_solved(self) -> None:
+        if "once_solved" in self.inactive_commands():
+            self.ctx.notify(self._not_training())
+            return
+        if self.can_resume():
+            self.session.keep_training()
+            self.ctx.notify("Training on past the solve (once solved: keep training)")
+            return
         keep = self.session.toggle_continue_after_solved()
-        self.ctx.notify("Once solved: keep training" if keep else "Once solved: stop")
+        if self.view.solved_at_steps is not None and not keep:
+            self.ctx.notify("Once solved: stop — training stops now")
+        else:
+            self.ctx.notify("Once solved: keep training" if keep else "Once solved: stop")
 
     def save_now(self) -> None:
+        if self.view.done:
+            self.ctx.notify("Training has ended: its best weights were saved when it stopped")
+            return
+        if self.view.weights is None:
+            self.ctx.notify("Nothing to save yet: no network so far")
+            return
         self.session.request_save()
-        self.ctx.notify("Saving a checkpoint…")
+        self.ctx.notify("Saving a checkpoint…", 1.5)
 
     def try_network(self, takeover: bool) -> None:
         """Play with the network as it is right now; training goes on underneath."""
         if self.view.weights is None:
             self.ctx.notify("No network yet: wait a moment")
             return
-        agent = policy_from_weights(self.view.algo, self.view.weights, f"step {self.view.steps}")
+        agent = policy_from_weights(
+            self.view.algo, self.view.weights, network_name(self.view.steps)
+        )
         from cartpole_game.game.scenes.takeover import TakeoverScene
         from cartpole_game.game.scenes.versus import VersusScene
         from cartpole_game.sim.controllers import HumanController
@@ -162,7 +226,10 @@ class TrainViewScene(Scene):
         view = self.view
         if self.show_preview and self.preview is not None:
             state = tuple(float(v) for v in self.preview.interpolated_state(alpha))
-            label = f"preview: the greedy policy as it is now (snapshot {self.preview_version}) · score {self.preview.score}"
+            label = (
+                f"preview: {network_name(self.view.steps)}, greedy (snapshot "
+                f"{self.preview_version}) · score {self.preview.score}"
+            )
         elif view.env_state is not None:
             state = tuple(float(v) for v in view.env_state)
             label = f"training episode, exploration included · step {view.env_step}"
@@ -183,6 +250,12 @@ class TrainViewScene(Scene):
                 (330, 220),
                 width=600,
             )
+            offer = "Y  play against it   ·   T  take over from it"
+            if not self.show_preview:
+                offer += "   ·   Tab  watch it"
+            if self.can_resume():
+                offer += "   ·   C  keep training"
+            blit_text(surface, ctx.theme, offer, 14, pal.text, (330, 300), "center")
         if view.error:
             blit_text(
                 surface,
@@ -192,15 +265,19 @@ class TrainViewScene(Scene):
                 pal.bad,
                 (24, 640),
             )
-        blit_text(
-            surface,
-            ctx.theme,
-            self.bindings.status_line(self.bindings.commands, separator=" · "),
-            14,
-            pal.text_dim,
-            (24, 694),
-        )
+        self._draw_hints(surface)
         draw_toasts(surface, ctx)
+
+    def _draw_hints(self, surface: pygame.Surface) -> None:
+        """The key hints, those that do nothing now greyed out."""
+        pal = self.ctx.theme.palette
+        parts = self.bindings.status_parts(self.bindings.commands, self.inactive_commands())
+        x = 24
+        for i, (text, active) in enumerate(parts):
+            if i:
+                x = blit_text(surface, self.ctx.theme, " · ", 14, pal.text_dim, (x, 694)).right
+            color = pal.text_dim if active else GREYED
+            x = blit_text(surface, self.ctx.theme, text, 14, color, (x, 694)).right
 
     def _draw_top_bar(self, surface: pygame.Surface, view: LiveView) -> None:
         ctx = self.ctx
@@ -219,28 +296,34 @@ class TrainViewScene(Scene):
             status, color = "STOPPED", pal.bad
         elif not view.started:
             status, color = "LOADING…", pal.text_dim
-        elif view.done:
-            status, color = ("SOLVED" if view.solved_at_steps else "FINISHED"), pal.good
+        elif view.halted or view.done:
+            status = "FINISHED" if view.solved_at_steps is None else "SOLVED · STOPPED"
+            color = pal.good
         elif self.session.paused:
             status, color = "PAUSED", pal.warn
         else:
             status, color = "TRAINING", pal.accent
         blit_text(surface, ctx.theme, status, 22, color, TOP_BAR.center, "center", bold=True)
-        once_solved = "keep training" if self.session.continue_after_solved else "stop"
+        if self.can_resume():
+            once_solved = "stopped at the solve · C keeps training"
+        else:
+            keep = self.session.continue_after_solved
+            once_solved = f"once solved: {'keep training' if keep else 'stop'} (C)"
+        running = self.training_runs()
         right = TOP_BAR.right - 20
         blit_text(
             surface,
             ctx.theme,
-            f"pace: {self.session.pace_name}",
+            f"pace: {self.session.pace_name}" + ("" if running else " (idle)"),
             18,
-            pal.text,
+            pal.text if running else GREYED,
             (right, TOP_BAR.top + 9),
             "topright",
         )
         blit_text(
             surface,
             ctx.theme,
-            f"once solved: {once_solved} (C)",
+            once_solved,
             13,
             pal.text_dim,
             (right, TOP_BAR.top + 35),
@@ -318,6 +401,17 @@ class TrainViewScene(Scene):
             pygame.draw.rect(
                 surface, color, (rect.left + i * width, base - height, max(1, width - 1), height)
             )
+
+
+def network_name(steps: int) -> str:
+    """A live network as the player knows it: "your network (11k steps)"."""
+    if steps < 1000:
+        count = f"{steps}"
+    elif steps < 10_000:
+        count = f"{steps / 1000:.1f}".rstrip("0").rstrip(".") + "k"
+    else:
+        count = f"{round(steps / 1000)}k"
+    return f"your network ({count} steps)"
 
 
 def _sentence(message: str) -> str:
