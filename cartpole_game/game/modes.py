@@ -11,6 +11,7 @@ from cartpole_game.game.scenes import (
     takeover,
     train_view,
     versus,
+    versus_setup,
     watch,
 )
 from cartpole_game.game.scenes.base import ModeSpec
@@ -25,6 +26,7 @@ MODES: dict[str, ModeSpec] = {
         watch.MODE,
         takeover.MODE,
         versus.MODE,
+        versus_setup.MODE,
         replay_scene.MODE,
         train_view.MODE,
     )

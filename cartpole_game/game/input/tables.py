@@ -339,6 +339,37 @@ LADDER = BindingTable(
     (*MENU.without("back").bindings, replace(BACK, help="back to the menu", status="menu")),
 )
 
+# -- the versus setup: the ladder's keys, and ←/→ (d-pad too) change the chosen row's value ------
+CHANGE_LABEL = "← / →"
+CHANGE_PAD = "d-pad ← →,  LB / RB"
+VERSUS_SETUP = BindingTable(
+    "versus_setup",
+    (
+        LADDER.binding("up"),
+        LADDER.binding("down"),
+        *(
+            Binding(
+                command,
+                key_set(key),
+                CHANGE_LABEL,
+                "change the chosen row",
+                "←/→",
+                "change",
+                buttons=button_set(hat, shoulder),
+                pad=CHANGE_PAD,
+                pad_help="change the chosen row",
+            )
+            for command, key, hat, shoulder in (
+                ("left", pygame.K_LEFT, HAT_LEFT, PAD_LB),
+                ("right", pygame.K_RIGHT, HAT_RIGHT, PAD_RB),
+            )
+        ),
+        replace(LADDER.binding("confirm"), help="start the match", status="start"),
+        HELP,
+        LADDER.binding("back"),
+    ),
+)
+
 # -- play's offer after three quick falls ---------------------------------------------------------
 OFFER = BindingTable(
     "offer",

@@ -23,7 +23,7 @@ from cartpole_game.game.config import RunConfig
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.gamepad import DEVICE_EVENTS, move_stick
 from cartpole_game.game.input.tables import VERSUS
-from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, Scene, SceneContext
+from cartpole_game.game.scenes.base import ModeServices, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
 from cartpole_game.game.scenes.pole_grab import on_pole
 from cartpole_game.game.scenes.versus_draw import VIEWS, Drag, VersusPainter
@@ -54,11 +54,16 @@ class VersusScene(Scene):
     mode_name = "versus"
     bindings = VERSUS
 
-    def __init__(self, ctx: SceneContext, left: Controller, right: Controller) -> None:
+    def __init__(
+        self, ctx: SceneContext, left: Controller, right: Controller, rounds: int | None = None
+    ) -> None:
         super().__init__(ctx)
         seed = ctx.config.seed
         self.match = VersusMatch(
-            left, right, seed=seed if seed is not None else _fresh_seed(), rounds=ctx.config.rounds
+            left,
+            right,
+            seed=seed if seed is not None else _fresh_seed(),
+            rounds=rounds if rounds is not None else ctx.config.rounds,
         )
         self.controllers = (left, right)
         humans = [c for c in self.controllers if isinstance(c, HumanController)]
@@ -351,6 +356,6 @@ MODE = ModeSpec(
     },
     agents=_agents,
     waits_for_player=lambda config: HUMAN in (config.left, config.right),
-    menu=MenuEntry("Versus", "you against the agent, side by side"),
+    menu=None,  # the menu's Versus opens the setup (versus_setup.py) to choose the sides
     bench={"versus (dqn vs linear)": {"mode": "versus", "left": "dqn", "right": "linear"}},
 )

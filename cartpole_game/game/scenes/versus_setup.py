@@ -1,0 +1,379 @@
+"""The versus setup: the menu's "Versus" chooses both sides, the rounds and the agents' handicap.
+
+A side is a human, a shipped agent, or one of the newest agent files in the data directory's
+``checkpoints/`` folder (where the live training view saves), so a network just trained can race
+at once. ↑/↓ choose a row, ←/→ change it, Enter starts the match; a file that cannot be loaded
+says so in a toast and the setup stays. The command line's ``versus`` mode is unchanged.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pygame
+
+from cartpole_game.agents.registry import named_agents
+from cartpole_game.core.errors import FileFormatError, UserFacingError
+from cartpole_game.core.text import drawable, drawable_path
+from cartpole_game.game.arguments import HUMAN
+from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
+from cartpole_game.game.input.tables import VERSUS_SETUP
+from cartpole_game.game.render.theme import Color, Theme, blit_text, fit_text
+from cartpole_game.game.scenes.base import MenuEntry, ModeSpec, Scene, SceneContext
+from cartpole_game.game.scenes.overlays import HelpOverlay, draw_toasts
+from cartpole_game.game.scenes.versus import VersusScene, handicap_side
+from cartpole_game.sim.controllers import Controller
+from cartpole_game.sim.handicap import parse_handicap
+
+RECENT_FILES = 5  # the newest agent files offered as sides
+ROUNDS = (1, 3, 5)
+HANDICAPS: tuple[str | None, ...] = (None, "delay:2", "delay:4", "noise:0.1", "noise:0.2")
+CANNOT = "Cannot use"  # a toast about a side that cannot play starts so
+ROW_TITLES = ("Left side", "Right side", "Rounds", "Agents' handicap")
+
+PANEL = pygame.Rect(64, 132, 1152, 392)
+ROW_HEIGHT = 90
+VALUE_BOX = pygame.Rect(560, 0, 600, 50)  # x and size; each row sets its top
+SUMMARY = pygame.Rect(64, 540, 1152, 112)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value a row can take: what it means (``value``), its name and a line about it."""
+
+    value: object
+    label: str
+    detail: str
+
+
+def recent_agent_files(data_dir: Path, limit: int = RECENT_FILES) -> list[Path]:
+    """The newest ``.safetensors`` files in ``data_dir/checkpoints``, newest first (none if the
+    folder is missing or unreadable)."""
+    folder = data_dir / "checkpoints"
+    found: list[tuple[float, str, Path]] = []
+    try:
+        for path in folder.glob("*.safetensors"):
+            try:
+                if path.is_file():
+                    found.append((path.stat().st_mtime, path.name, path))
+            except OSError:
+                continue
+    except OSError:
+        return []
+    found.sort(key=lambda item: (-item[0], item[1]))
+    return [path for _, _, path in found[:limit]]
+
+
+def side_choices(data_dir: Path) -> list[Choice]:
+    """Human, each shipped agent, then the recent agent files."""
+    choices = [Choice(HUMAN, "Human (you)", "you push with ← / → (or A / D, or a pad)")]
+    choices += [Choice(name, name, "a shipped agent") for name in named_agents()]
+    for path in recent_agent_files(data_dir):
+        try:
+            saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
+        except (OSError, ValueError, OverflowError):
+            saved = "at an unknown time"
+        choices.append(Choice(str(path), drawable_path(path.name), f"agent file, saved {saved}"))
+    return choices
+
+
+def fit_middle(theme: Theme, text: str, size: int, max_width: int, bold: bool = False) -> str:
+    """``text``, cut in the middle with "…" if it is wider than ``max_width`` pixels: a file
+    name keeps its start (the kind and seed) and its end."""
+    font = theme.fonts.font(size, bold)
+    if font.size(text)[0] <= max_width:
+        return text
+    head, tail = text[: len(text) // 2], text[len(text) // 2 :]
+    while (head or tail) and font.size(head + "…" + tail)[0] > max_width:
+        if len(head) >= len(tail):
+            head = head[:-1]
+        else:
+            tail = tail[1:]
+    return head + "…" + tail
+
+
+def rounds_label(rounds: int) -> str:
+    return "1 round" if rounds == 1 else f"best of {rounds}"
+
+
+def rounds_detail(rounds: int) -> str:
+    return "a single round decides" if rounds == 1 else f"the first to win {rounds // 2 + 1} rounds"
+
+
+def handicap_label(spec: str | None) -> str:
+    return "none" if spec is None else str(parse_handicap(spec))
+
+
+class VersusSetupScene(Scene):
+    bindings = VERSUS_SETUP
+
+    def __init__(self, ctx: SceneContext) -> None:
+        super().__init__(ctx)
+        sides = side_choices(ctx.data_dir)
+        self.rows: list[list[Choice]] = [
+            sides,
+            sides,
+            [Choice(n, rounds_label(n), rounds_detail(n)) for n in ROUNDS],
+            [Choice(h, handicap_label(h), "for the agent sides only") for h in HANDICAPS],
+        ]
+        config = ctx.config
+        self.chosen = [
+            self._index_of(0, config.left, 0),
+            self._index_of(1, config.right, 1),
+            self._index_of(2, config.rounds, 1),
+            self._index_of(3, config.handicap, 0),
+        ]
+        self.selected = 0
+        self._row_rects: list[pygame.Rect] = []
+        self._arrow_rects: list[tuple[pygame.Rect, pygame.Rect]] = []
+        self._start_rect = pygame.Rect(0, 0, 0, 0)
+
+    def _index_of(self, row: int, value: object, default: int) -> int:
+        for i, choice in enumerate(self.rows[row]):
+            if choice.value == value:
+                return i
+        return min(default, len(self.rows[row]) - 1)
+
+    # -- what is chosen -----------------------------------------------------------------------
+    def value(self, row: int) -> object:
+        return self.rows[row][self.chosen[row]].value
+
+    @property
+    def sides(self) -> tuple[str, str]:
+        return str(self.value(0)), str(self.value(1))
+
+    @property
+    def rounds(self) -> int:
+        rounds = self.value(2)
+        assert isinstance(rounds, int)
+        return rounds
+
+    @property
+    def handicap(self) -> str | None:
+        handicap = self.value(3)
+        return handicap if isinstance(handicap, str) else None
+
+    # -- input --------------------------------------------------------------------------------
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if event.type in COMMAND_EVENTS:
+            dispatch(self.bindings, event, self.press_handlers())
+            return
+        pos = getattr(event, "pos", None)
+        if not isinstance(pos, tuple) or len(pos) != 2:
+            return
+        if event.type == pygame.MOUSEMOTION:
+            row = self._row_at(pos)
+            if row is not None:
+                self.selected = row
+        elif event.type == pygame.MOUSEBUTTONDOWN and getattr(event, "button", 0) == 1:
+            self._click(pos)
+
+    def press_handlers(self) -> dict[str, Callable[[], None]]:
+        return {
+            "up": lambda: self.move(-1),
+            "down": lambda: self.move(+1),
+            "left": lambda: self.change(-1),
+            "right": lambda: self.change(+1),
+            "confirm": self.start,
+            "help": lambda: self.ctx.stack.push(HelpOverlay(self.ctx, self.help_rows())),
+            "back": self.ctx.go_back,
+        }
+
+    def move(self, step: int) -> None:
+        self.selected = (self.selected + step) % len(self.rows)
+
+    def change(self, step: int, row: int | None = None) -> None:
+        row = self.selected if row is None else row
+        self.chosen[row] = (self.chosen[row] + step) % len(self.rows[row])
+
+    def _row_at(self, pos: tuple[int, int]) -> int | None:
+        for i, rect in enumerate(self._row_rects):
+            if rect.collidepoint(pos):
+                return i
+        return None
+
+    def _click(self, pos: tuple[int, int]) -> None:
+        if self._start_rect.collidepoint(pos):
+            self.start()
+            return
+        row = self._row_at(pos)
+        if row is None:
+            return
+        self.selected = row
+        back, box = self._arrow_rects[row]  # ◀ goes back; the rest of the value box forward
+        if back.collidepoint(pos):
+            self.change(-1, row)
+        elif box.collidepoint(pos):
+            self.change(+1, row)
+
+    def start(self) -> None:
+        """Enter: load both sides (a bad file: a toast, and the setup stays) and play."""
+        services = self.ctx.services
+        assert services is not None, "the app gives the context its services"
+        config = replace(self.ctx.config, handicap=self.handicap)
+        controllers: list[Controller] = []
+        for row, spec in enumerate(self.sides):
+            try:
+                controllers.append(handicap_side(services.side(spec), config))
+            except Exception as exc:  # a corrupt or vanished file: say so, stay here
+                self._cannot(self.rows[row][self.chosen[row]].label, exc)
+                return
+        left, right = controllers
+        try:
+            scene = VersusScene(self.ctx, left, right, rounds=self.rounds)
+        except Exception as exc:  # an agent that loads but cannot act (e.g. the wrong shapes)
+            self._cannot(f"{left.name} vs {right.name}", exc)
+            return
+        self.ctx.toasts = [t for t in self.ctx.toasts if not t.text.startswith(CANNOT)]
+        self.ctx.stack.replace_all(scene)
+
+    def _cannot(self, name: str, exc: Exception) -> None:
+        """A toast saying why ``name`` cannot play (a bad file's problem, without its path)."""
+        if isinstance(exc, FileFormatError):
+            problem = exc.problem
+        elif isinstance(exc, UserFacingError):
+            problem = str(exc)
+        else:
+            problem = f"{type(exc).__name__}: {exc}"
+        text = fit_text(self.ctx.theme, drawable(f"{CANNOT} {name}: {problem}", 200), 16, 1160)
+        self.ctx.notify(text, 6.0)
+
+    # -- drawing ------------------------------------------------------------------------------
+    def draw(self, surface: pygame.Surface, alpha: float) -> None:
+        theme = self.ctx.theme
+        pal = theme.palette
+        surface.fill(pal.sky_bottom)
+        blit_text(surface, theme, "Versus", 48, pal.text, (64, 40), bold=True)
+        blit_text(
+            surface,
+            theme,
+            "Two carts, the same start, the same pokes and wind: who lasts longer?",
+            18,
+            pal.text_dim,
+            (66, 100),
+        )
+        surface.blit(self.ctx.hud.panel(PANEL.size, 235), PANEL)
+        self._row_rects = []
+        self._arrow_rects = []
+        for row, title in enumerate(ROW_TITLES):
+            rect = pygame.Rect(
+                PANEL.left + 12, PANEL.top + 12 + row * (ROW_HEIGHT + 2), PANEL.width - 24, 88
+            )
+            self._draw_row(surface, rect, row, title)
+            self._row_rects.append(rect)
+        self._draw_summary(surface)
+        blit_text(
+            surface,
+            theme,
+            self.bindings.status_line(("up", "left", "confirm", "help", "back")),
+            16,
+            pal.text_dim,
+            (66, 680),
+        )
+        draw_toasts(surface, self.ctx)
+
+    def _draw_row(self, surface: pygame.Surface, rect: pygame.Rect, row: int, title: str) -> None:
+        theme = self.ctx.theme
+        pal = theme.palette
+        chosen_row = row == self.selected
+        if chosen_row:
+            pygame.draw.rect(surface, pal.panel_edge, rect, border_radius=10)
+            pygame.draw.rect(
+                surface,
+                pal.accent,
+                (rect.left, rect.top + 14, 5, rect.height - 28),
+                border_radius=3,
+            )
+        blit_text(
+            surface,
+            theme,
+            title,
+            26,
+            pal.accent if chosen_row else pal.text,
+            (rect.left + 22, rect.top + 14),
+            bold=True,
+        )
+        count = len(self.rows[row])
+        position = f"{self.chosen[row] + 1} of {count}"
+        blit_text(surface, theme, position, 15, pal.text_dim, (rect.left + 24, rect.top + 54))
+        choice = self.rows[row][self.chosen[row]]
+        box = VALUE_BOX.move(0, rect.top + 8)
+        pygame.draw.rect(surface, pal.sky_bottom, box, border_radius=8)
+        pygame.draw.rect(
+            surface, pal.accent if chosen_row else pal.panel_edge, box, width=2, border_radius=8
+        )
+        back = pygame.Rect(box.left, box.top, 48, box.height)
+        forward = pygame.Rect(box.right - 48, box.top, 48, box.height)
+        arrow_color = pal.accent if chosen_row else pal.text_dim
+        self._draw_arrow(surface, back, -1, arrow_color)
+        self._draw_arrow(surface, forward, +1, arrow_color)
+        self._arrow_rects.append((back, box))
+        label = fit_middle(theme, choice.label, 22, box.width - 2 * 56, bold=True)
+        blit_text(surface, theme, label, 22, pal.text, box.center, "center", bold=True)
+        detail = self._detail(row, choice)
+        detail = fit_text(theme, detail, 15, box.width - 16)
+        blit_text(surface, theme, detail, 15, pal.text_dim, (box.centerx, box.bottom + 6), "midtop")
+
+    def _detail(self, row: int, choice: Choice) -> str:
+        if row == 3 and all(side == HUMAN for side in self.sides):
+            return "no agent side to handicap"
+        return choice.detail
+
+    @staticmethod
+    def _draw_arrow(
+        surface: pygame.Surface, rect: pygame.Rect, direction: int, color: Color
+    ) -> None:
+        cx, cy = rect.center
+        tip = cx + 8 * direction
+        pygame.draw.polygon(
+            surface,
+            color,
+            [(tip, cy), (cx - 8 * direction, cy - 10), (cx - 8 * direction, cy + 10)],
+        )
+
+    def _draw_summary(self, surface: pygame.Surface) -> None:
+        theme = self.ctx.theme
+        pal = theme.palette
+        surface.blit(self.ctx.hud.panel(SUMMARY.size, 235), SUMMARY)
+        width = (SUMMARY.width - 320 - 60) // 2  # each side's name, around the "vs"
+        names = [
+            fit_middle(theme, self.rows[i][self.chosen[i]].label, 26, width, True) for i in (0, 1)
+        ]
+        blit_text(
+            surface,
+            theme,
+            f"{names[0]}  vs  {names[1]}",
+            26,
+            pal.text,
+            (SUMMARY.left + 24, SUMMARY.top + 18),
+            bold=True,
+        )
+        terms = rounds_label(self.rounds)
+        agents = sum(side != HUMAN for side in self.sides)
+        if self.handicap is not None and agents:
+            terms += f"  ·  agent handicap: {handicap_label(self.handicap)}"
+        blit_text(
+            surface,
+            theme,
+            fit_text(theme, terms, 18, SUMMARY.width - 320),
+            18,
+            pal.text_dim,
+            (SUMMARY.left + 26, SUMMARY.top + 64),
+        )
+        button = pygame.Rect(SUMMARY.right - 264, SUMMARY.top + 28, 240, 56)
+        pygame.draw.rect(surface, pal.accent, button, border_radius=10)
+        blit_text(
+            surface, theme, "Start  (Enter)", 22, pal.sky_bottom, button.center, "center", bold=True
+        )
+        self._start_rect = button
+
+
+MODE = ModeSpec(
+    name="versus-setup",
+    help="choose the versus sides, the rounds and a handicap, then play",
+    make_scene=lambda services: VersusSetupScene(services.ctx),
+    menu=MenuEntry("Versus", "you against an agent, side by side: choose the sides"),
+)
