@@ -116,7 +116,7 @@ class MenuScene(Scene):
         step = min(62, (MENU_BOTTOM - top) // len(self.entries))  # more modes: closer rows
         title_size = 25 if step >= 60 else 22
         box = pygame.Rect(64, top - 14, 488, step * len(self.entries) + 24)
-        surface.blit(self.ctx.hud.panel(box.size, 225), box)
+        surface.blit(self.ctx.hud.panel(box.size, 250), box)  # opaque: the demo cart stays behind
         y = top
         for i, entry in enumerate(self.entries):
             rect = pygame.Rect(76, y, 464, step - 4)

@@ -72,16 +72,14 @@ class VersusPainter:
         elif self.match.round_over:
             self._draw_result(surface)
         elif waiting:
-            blit_text(
-                surface,
-                ctx.theme,
-                "Press to start",
-                46,
-                pal.accent,
-                (640, 300),
-                "center",
-                bold=True,
-            )
+            # On each human's own side, clear of the centre divider.
+            for side, controller in enumerate(self.controllers):
+                if isinstance(controller, HumanController):
+                    view = VIEWS[side]
+                    center = (round(view.left + view.width / 2), 300)
+                    blit_text(
+                        surface, ctx.theme, "Press to start", 40, pal.accent, center, "center", True
+                    )
         if self.match.disturbances.wind_on:
             blit_text(
                 surface,
