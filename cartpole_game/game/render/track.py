@@ -76,13 +76,6 @@ def _draw_limit_posts(
     for px in (left, right):
         pygame.draw.rect(surf, pal.limit, (px - 3, ground_y - 46, 6, 50), border_radius=3)
         pygame.draw.circle(surf, pal.limit, (px, ground_y - 46), 6)
-    blit_text(surf, theme, f"-{limit:g} m", 14, pal.limit, (left + 10, ground_y - 44))
-    blit_text(
-        surf,
-        theme,
-        f"+{limit:g} m",
-        14,
-        pal.limit,
-        (right - 10, ground_y - 44),
-        "topright",
-    )
+    # Labels above the posts' knobs: beside them, a push arrow near the edge would cover them.
+    for px, text in ((left, f"-{limit:g} m"), (right, f"+{limit:g} m")):
+        blit_text(surf, theme, text, 14, pal.limit, (px, ground_y - 56), "midbottom")
