@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pygame
 
@@ -79,6 +79,9 @@ class Fonts:
 class Theme:
     palette: Palette
     fonts: Fonts
+    # Off (None) in the game; the layout test sets a list to collect the text and rect of every
+    # string blit_text draws.
+    text_log: list[tuple[str, pygame.Rect]] | None = field(default=None, compare=False)
 
     @classmethod
     def create(cls) -> Theme:
@@ -99,6 +102,8 @@ def blit_text(
     rendered = theme.fonts.render(text, size, color, bold)
     rect = rendered.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
     surface.blit(rendered, rect)
+    if theme.text_log is not None:
+        theme.text_log.append((text, rect.copy()))
     return rect
 
 
