@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pygame
 
+from cartpole_game.core.text import drawable
 from cartpole_game.game.input.bindings import HelpRows, dispatch
 from cartpole_game.game.input.tables import PAUSE_OVERLAY
-from cartpole_game.game.render.theme import blit_text
+from cartpole_game.game.render.theme import blit_text, fit_text
 from cartpole_game.game.scenes.base import Scene, SceneContext
 from cartpole_game.sim.controllers import HumanController
 
@@ -18,15 +19,25 @@ def dim(surface: pygame.Surface, amount: int = 150) -> None:
     surface.blit(shade, (0, 0))
 
 
+TOAST_SIZE = 16
+
+
 def draw_toasts(surface: pygame.Surface, ctx: SceneContext) -> None:
-    """Short notices (speed changes, warnings) stacked above the bottom of the screen."""
+    """Short notices (speed changes, warnings) stacked above the bottom of the screen.
+
+    Their text may come from files (an error naming a path), so it is made drawable and cut to
+    the screen's width; it is drawn with ``blit_text``, so the layout test sees it too.
+    """
+    theme = ctx.theme
     y = surface.get_height() - 130
     for toast in reversed(ctx.toasts):
-        rendered = ctx.theme.fonts.render(toast.text, 16, ctx.theme.palette.text)
-        rect = rendered.get_rect(midbottom=(surface.get_width() // 2, y))
+        text = fit_text(theme, drawable(toast.text, 200), TOAST_SIZE, surface.get_width() - 80)
+        width, height = theme.fonts.font(TOAST_SIZE).size(text)
+        rect = pygame.Rect(0, 0, width, height)
+        rect.midbottom = (surface.get_width() // 2, y)
         box = rect.inflate(28, 14)
-        pygame.draw.rect(surface, ctx.theme.palette.panel_edge, box, border_radius=10)
-        surface.blit(rendered, rect)
+        pygame.draw.rect(surface, theme.palette.panel_edge, box, border_radius=10)
+        blit_text(surface, theme, text, TOAST_SIZE, theme.palette.text, rect.topleft)
         y = box.top - 8
 
 
