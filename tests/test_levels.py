@@ -133,3 +133,23 @@ def test_an_unknown_level_is_one_line_and_exit_2(spec: str, fragment: str) -> No
     result = run_play("play", "--level", spec, "--headless", "--frames", "3")
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert fragment in result.stderr
+
+
+def test_levels_into_a_pipe_that_closes_early_stops_quietly() -> None:
+    import subprocess
+    import sys
+
+    from tests.helpers import REPO_ROOT
+
+    game = subprocess.Popen(
+        [sys.executable, "play.py", "levels"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert game.stdout is not None and game.stderr is not None
+    game.stdout.close()  # the reader is gone before the game writes (like ``| head -0``)
+    err = game.stderr.read()
+    game.wait(timeout=60)
+    assert "Traceback" not in err and "BrokenPipeError" not in err
