@@ -1,8 +1,11 @@
 """``load_agent(spec)``: the public way to get one of the game's agents as a controller.
 
 A spec is a name (a shipped agent such as ``"dqn"``, or a built-in one) or the path of an agent
-file. Loading needs numpy and safetensors only (no torch, no pygame) and never executes anything
-from a file.
+file: the game's own ``.safetensors`` checkpoint, or an agent from another library (an SB3/RL-Zoo
+``.zip``, a CleanRL/PyTorch state dict, an ``.onnx`` model), told apart by the file's content
+(:mod:`cartpole_game.agents.foreign_loader`). Loading never executes anything from a file and
+never needs pygame; the game's own checkpoints need numpy and safetensors only, and torch is
+imported only to read a PyTorch state dict (whose weights then play in numpy).
 """
 
 from __future__ import annotations
@@ -10,9 +13,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cartpole_game.agents.checkpoint import Checkpoint, load_checkpoint
+from cartpole_game.agents.checkpoint import MAX_CHECKPOINT_BYTES, Checkpoint, load_checkpoint
+from cartpole_game.agents.foreign_loader import foreign_format, load_foreign
 from cartpole_game.agents.registry import AGENT_KINDS, named_agents
+from cartpole_game.core.errors import FileFormatError
 from cartpole_game.core.resources import package_file
+from cartpole_game.core.safe_read import read_file_bytes
 from cartpole_game.core.text import drawable, drawable_path
 from cartpole_game.sim.controllers import ExplainingController
 
@@ -68,7 +74,8 @@ def policy_from_checkpoint(checkpoint: Checkpoint, name: str) -> ExplainingContr
 def load_agent(spec: str | os.PathLike[str]) -> ExplainingController:
     """The agent ``spec`` names, as a controller with ``act(obs)`` and ``action_values(obs)``.
 
-    ``spec`` is one of :func:`named_agents` (``"dqn"``, ``"linear"``) or a checkpoint path. Raises
+    ``spec`` is one of :func:`named_agents` (``"dqn"``, ``"linear"``) or the path of an agent
+    file (a checkpoint, or an SB3/RL-Zoo, CleanRL or ONNX agent). Raises
     :class:`cartpole_game.core.errors.FileFormatError`, naming the file, for a missing or bad one.
     """
     text = os.fspath(spec)
@@ -78,4 +85,11 @@ def load_agent(spec: str | os.PathLike[str]) -> ExplainingController:
             return kind.build(text)
         return policy_from_checkpoint(load_checkpoint(shipped_path(text), kind=text), text)
     path = Path(text)
+    try:
+        data = read_file_bytes(path, MAX_CHECKPOINT_BYTES, "agent file")
+    except FileFormatError:
+        data = b""  # missing, a directory, a FIFO, too large: load_checkpoint says which
+    if foreign_format(data) is not None:
+        shown = drawable_path(path, 1000)
+        return load_foreign(data, shown, drawable(drawable_path(path.name), 40))
     return policy_from_checkpoint(load_checkpoint(path), drawable(drawable_path(path.stem), 40))
