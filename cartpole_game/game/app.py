@@ -25,6 +25,7 @@ from cartpole_game.game.input.tables import GLOBAL
 from cartpole_game.game.loop import Clock, FixedStepAccumulator, RealClock, VirtualClock
 from cartpole_game.game.modes import MODES
 from cartpole_game.game.recording import GifRecorder, safe_name, save_png, take_screenshot
+from cartpole_game.game.render.layout import MIN_WINDOW
 from cartpole_game.game.render.letterbox import fit, to_logical
 from cartpole_game.game.scenes.lesson import first_run_lesson
 from cartpole_game.game.summary import write_summary
@@ -152,6 +153,12 @@ class App:
         surface = self.pygame.display.get_surface()
         if surface is None:
             return
+        width, height = surface.get_size()
+        if not self.config.headless and (width < MIN_WINDOW[0] or height < MIN_WINDOW[1]):
+            # Without a window manager to honour the minimum size, hold it here.
+            window = self.pygame.Window.from_display_module()
+            window.size = (max(width, MIN_WINDOW[0]), max(height, MIN_WINDOW[1]))
+            surface = self.pygame.display.get_surface() or surface
         self.window = surface
         self.letterbox = fit(surface.get_size(), self.logical_size)
         if surface.get_size() == self.logical_size:
@@ -323,8 +330,11 @@ def _open_display(config: RunConfig) -> pygame.Surface:
         pygame.display.set_icon(_icon())
     if config.headless:
         return pygame.display.set_mode(size)
-    # Resizable; the app letterboxes the 1280×720 picture into whatever shape the window takes.
-    return pygame.display.set_mode(size, pygame.RESIZABLE)
+    # Resizable; the app letterboxes the 1280×720 picture into whatever shape the window takes,
+    # down to MIN_WINDOW: smaller, and the smallest text would no longer be readable.
+    window = pygame.display.set_mode(size, pygame.RESIZABLE)
+    pygame.Window.from_display_module().minimum_size = MIN_WINDOW
+    return window
 
 
 def _icon() -> pygame.Surface:

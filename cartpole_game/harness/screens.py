@@ -19,6 +19,7 @@ import pygame
 
 from cartpole_game.game.app import App
 from cartpole_game.game.config import LoopConfig, RunConfig, TrainConfig
+from cartpole_game.game.render.layout import LayoutLog, PanelEntry, SpriteEntry, TextEntry
 from cartpole_game.game.scenes.arena_scene import ArenaScene
 from cartpole_game.game.scenes.lesson import LessonScene
 from cartpole_game.game.scenes.lesson_steps import Stage
@@ -220,6 +221,34 @@ def pause(data_dir: Path) -> App:
     return app
 
 
+def pause_broom(data_dir: Path) -> App:
+    """Paused on the first level, whose long pole reaches nearly to the top bar."""
+    app = play_waiting(data_dir)
+    tap(app, pygame.K_RIGHT)
+    frames(app, 30)
+    tap(app, pygame.K_SPACE)
+    return app
+
+
+def wind_and_toasts(data_dir: Path) -> App:
+    """Breezy (wind on) with two toasts: the toasts keep clear of the wind readout."""
+    app = open_app(data_dir, "play", level=4)
+    tap(app, pygame.K_RIGHT)
+    frames(app, 20)
+    tap(app, pygame.K_m)
+    tap(app, pygame.K_EQUALS)
+    frames(app, 2)
+    return app
+
+
+def menu_toasts(data_dir: Path) -> App:
+    app = menu(data_dir)
+    tap(app, pygame.K_m)
+    tap(app, pygame.K_m)
+    frames(app, 2)
+    return app
+
+
 def help_over(reach: StateDriver) -> StateDriver:
     return lambda data_dir: press_help(reach(data_dir))
 
@@ -249,6 +278,15 @@ def takeover_end(data_dir: Path) -> App:
     return app
 
 
+def takeover_end_with_hints(data_dir: Path) -> App:
+    """The end banner with the agent's decision panel showing (G): the banner avoids it."""
+    app = takeover_agent(data_dir)
+    tap(app, pygame.K_TAB)
+    tap(app, pygame.K_g)
+    hold_until_fallen(app, pygame.K_RIGHT)
+    return app
+
+
 def open_versus(data_dir: Path, rounds: int = 3) -> App:
     return open_app(data_dir, "versus", left="human", right="dqn", rounds=rounds, seed=7)
 
@@ -265,6 +303,14 @@ def _human_falls(app: App) -> VersusScene:
     frames_until(app, lambda: scene.match.left.done, 600)
     post_key(pygame.K_RIGHT, pygame.KEYUP)
     return scene
+
+
+def versus_pause(data_dir: Path) -> App:
+    app = open_versus(data_dir)
+    tap(app, pygame.K_RIGHT)
+    frames(app, 15)
+    tap(app, pygame.K_SPACE)
+    return app
 
 
 def versus_fast_forward(data_dir: Path) -> App:
@@ -341,6 +387,7 @@ STATES: dict[str, StateDriver] = {
     "play-goal": play_goal,
     "play-offer": play_offer,
     "pause": pause,
+    "pause-broom": pause_broom,
     "help-menu": help_over(menu),
     "help-play": help_over(play_running),
     "help-watch": help_over(watch("dqn")),
@@ -352,25 +399,33 @@ STATES: dict[str, StateDriver] = {
     "watch-linear": watch("linear"),
     "takeover-agent": takeover_agent,
     "takeover-end": takeover_end,
+    "takeover-end-hints": takeover_end_with_hints,
     "versus-waiting": versus_waiting,
+    "versus-pause": versus_pause,
     "versus-fast-forward": versus_fast_forward,
     "versus-result": versus_result,
     "versus-summary": versus_summary,
     "replay-matches": replay(differs=False),
     "replay-differs": replay(differs=True),
     "toasts": toasts,
+    "toasts-wind": wind_and_toasts,
+    "toasts-menu": menu_toasts,
     "recording": recording,
 }
-SLOW_STATES: dict[str, StateDriver] = {"train": train_view}  # torch and a worker process
+SLOW_STATES: dict[str, StateDriver] = {  # torch and a worker process
+    "train": train_view,
+    "help-train": help_over(train_view),
+}
 
 
 # -- capturing ------------------------------------------------------------------------------------
-def capture(app: App) -> list[TextLog]:
-    """Draw one more frame, then redraw its scenes on a copy with the text log on: the strings
-    each visible scene drew and where, one list per scene, bottom first.
+def capture(app: App) -> list[LayoutLog]:
+    """Draw one more frame, then redraw its scenes on a copy with the layout log on: the strings,
+    panels and sprites each visible scene drew and where, one log per scene, bottom first.
 
-    An overlay (pause, help) draws over the scene under it on purpose, so the layout test
-    compares strings within a scene, never across one."""
+    An overlay (pause, help) draws over the scene under it on purpose, so strings and panels are
+    compared within a scene; only sprites (the cart, the pole) must stay clear of what any scene
+    above them draws, unless a modal panel (help) covers them."""
     app.frame()
     scenes = app.ctx.stack.scenes
     first = len(scenes) - 1
@@ -378,39 +433,116 @@ def capture(app: App) -> list[TextLog]:
         first -= 1
     scratch = app.screen.copy()
     theme = app.ctx.theme
-    layers: list[TextLog] = []
+    layers: list[LayoutLog] = []
     try:
         for scene in scenes[max(first, 0) :]:
-            theme.text_log = []
+            theme.layout_log = LayoutLog()
             scene.draw(scratch, app.accumulator.alpha)
-            layers.append(theme.text_log)
+            layers.append(theme.layout_log)
     finally:
-        theme.text_log = None
+        theme.layout_log = None
     return layers
 
 
-def collisions(layers: Iterable[TextLog], size: tuple[int, int]) -> list[str]:
-    """Every pair of strings of one layer whose rects overlap, and every string not inside the
-    screen. Two identical draws (the same text at the same rect) are one string."""
+def _unique_texts(log: LayoutLog) -> list[TextEntry]:
+    """The strings drawn, empty ones left out and a repeated draw (same text, same rect) once."""
+    unique: list[TextEntry] = []
+    for entry in log.texts:
+        if entry.rect.width == 0 or entry.rect.height == 0:
+            continue
+        if not any(entry.text == u.text and entry.rect == u.rect for u in unique):
+            unique.append(entry)
+    return unique
+
+
+def _unique_panels(log: LayoutLog) -> list[PanelEntry]:
+    unique: list[PanelEntry] = []
+    for panel in log.panels:
+        if not any(panel.name == p.name and panel.rect == p.rect for p in unique):
+            unique.append(panel)
+    return unique
+
+
+def _where(rect: pygame.Rect) -> str:
+    return str(tuple(rect))
+
+
+def _text_problems(texts: list[TextEntry], panels: list[PanelEntry]) -> list[str]:
+    """Strings overlapping strings; strings crossing a panel's edge; panels drawn over strings
+    drawn before them (a toast over a readout); a panel's own strings come after it."""
+    problems: list[str] = []
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            if a.rect.colliderect(b.rect):
+                problems.append(f"{a.text!r} {_where(a.rect)} overlaps {b.text!r} {_where(b.rect)}")
+    for text in texts:
+        for panel in panels:
+            if not panel.rect.colliderect(text.rect):
+                continue
+            if panel.seq > text.seq:
+                problems.append(f"panel {panel.name} {_where(panel.rect)} covers {text.text!r}")
+            elif not panel.rect.contains(text.rect):
+                problems.append(
+                    f"{text.text!r} {_where(text.rect)} crosses the edge of panel {panel.name} "
+                    f"{_where(panel.rect)}"
+                )
+    return problems
+
+
+def _layer_problems(log: LayoutLog, screen: pygame.Rect) -> list[str]:
+    """Within one scene: the strings' problems (``_text_problems``), panels overlapping (one
+    inside another is fine), and anything off the screen or out of its region."""
+    texts, panels = _unique_texts(log), _unique_panels(log)
+    problems = [
+        f"{t.text!r} {_where(t.rect)} is off the screen"
+        for t in texts
+        if not screen.contains(t.rect)
+    ]
+    for panel in panels:
+        if not screen.contains(panel.rect):
+            problems.append(f"panel {panel.name} {_where(panel.rect)} is off the screen")
+        if panel.region is not None and not panel.region.contains(panel.rect):
+            problems.append(
+                f"panel {panel.name} {_where(panel.rect)} leaves its region {_where(panel.region)}"
+            )
+    for i, a in enumerate(panels):
+        for b in panels[i + 1 :]:
+            nested = a.rect.contains(b.rect) or b.rect.contains(a.rect)
+            if a.rect.colliderect(b.rect) and not nested:
+                problems.append(
+                    f"panel {a.name} {_where(a.rect)} overlaps panel {b.name} {_where(b.rect)}"
+                )
+    return problems + _text_problems(texts, panels)
+
+
+def _sprite_problems(layers: list[LayoutLog]) -> list[str]:
+    """Strings and panels that cover a sprite (the cart, the pole) drawn by their scene or one
+    below, except inside a modal panel that covers the scene on purpose."""
+    problems: list[str] = []
+    sprites: list[SpriteEntry] = []
+    for log in layers:
+        sprites += log.sprites
+        covers = [p.rect for p in log.panels if p.covers]
+        things = [(repr(t.text), t.rect) for t in _unique_texts(log)]
+        things += [(f"panel {p.name}", p.rect) for p in _unique_panels(log) if not p.covers]
+        for label, rect in things:
+            if any(c.contains(rect) for c in covers):
+                continue
+            problems += [
+                f"{label} {_where(rect)} covers the {s.name}" for s in sprites if s.hits(rect)
+            ]
+    return problems
+
+
+def collisions(layers: Iterable[LayoutLog], size: tuple[int, int]) -> list[str]:
+    """Everything on these layers that collides (see ``_layer_problems`` and
+    ``_sprite_problems``). Two identical draws are one."""
     screen = pygame.Rect((0, 0), size)
+    layers = list(layers)
     problems: list[str] = []
     for log in layers:
-        unique: list[tuple[str, pygame.Rect]] = []
-        for text, rect in log:
-            if rect.width == 0 or rect.height == 0:
-                continue  # an empty string draws nothing
-            if not any(text == t and rect == r for t, r in unique):
-                unique.append((text, rect))
-        problems.extend(
-            f"{text!r} {tuple(rect)} is off the screen"
-            for text, rect in unique
-            if not screen.contains(rect)
-        )
-        for i, (text_a, a) in enumerate(unique):
-            for text_b, b in unique[i + 1 :]:
-                if a.colliderect(b):
-                    problems.append(f"{text_a!r} {tuple(a)} overlaps {text_b!r} {tuple(b)}")
-    return problems
+        problems += _layer_problems(log, screen)
+    return problems + _sprite_problems(layers)
 
 
 def shoot(name: str, data_dir: Path) -> list[str]:

@@ -186,23 +186,35 @@ class BindingTable:
         A binding's ``pad`` joins its row's keys ("Space  /  Start"); with ``pad_help`` the pad's
         buttons get a row of their own after it, shared the same way.
         """
-        rows: dict[tuple[bool, str], tuple[list[str], list[str]]] = {}  # -> (pads, meanings)
+        return tuple((keys, meaning) for keys, meaning, _ in self._rows())
+
+    def _rows(self) -> tuple[tuple[str, str, frozenset[str]], ...]:
+        """:meth:`help_rows` with the commands behind each row."""
+        rows: dict[tuple[bool, str], tuple[list[str], list[str], set[str]]] = {}
         for binding in self.bindings:
             own_row = bool(binding.pad and binding.pad_help)
             if binding.label:
-                pads, texts = rows.setdefault((False, binding.label), ([], []))
+                pads, texts, commands = rows.setdefault((False, binding.label), ([], [], set()))
+                commands.add(binding.command)
                 if binding.pad and not own_row and binding.pad not in pads:
                     pads.append(binding.pad)
                 if binding.help and binding.help not in texts:
                     texts.append(binding.help)
             if own_row:
-                _, texts = rows.setdefault((True, binding.pad), ([], []))
+                _, texts, commands = rows.setdefault((True, binding.pad), ([], [], set()))
+                commands.add(binding.command)
                 if binding.pad_help not in texts:
                     texts.append(binding.pad_help)
         return tuple(
-            ("  /  ".join([label, *pads]), "  /  ".join(texts))
-            for (_, label), (pads, texts) in rows.items()
+            ("  /  ".join([label, *pads]), "  /  ".join(texts), frozenset(commands))
+            for (_, label), (pads, texts, commands) in rows.items()
         )
+
+    def inactive_rows(self, inactive: Iterable[str]) -> frozenset[str]:
+        """The keys (as :meth:`help_rows` shows them) of the rows whose every command is in
+        ``inactive``: the help draws them greyed out."""
+        off = frozenset(inactive)
+        return frozenset(keys for keys, _, commands in self._rows() if commands <= off)
 
     def status_line(self, commands: Iterable[str], separator: str = "  ·  ") -> str:
         """E.g. "Tab hands over the cart  ·  G hints  ·  P poke  ·  W wind"."""

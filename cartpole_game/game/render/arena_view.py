@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pygame
 
 from cartpole_game.game.render.cart_pole import (
+    cart_extent,
     draw_cart,
     draw_cart_shadow,
     draw_hint_arrow,
@@ -37,6 +38,7 @@ from cartpole_game.game.render.finish import draw_finish
 from cartpole_game.game.render.ghost import GHOST as GHOST
 from cartpole_game.game.render.ghost import StateLike as StateLike
 from cartpole_game.game.render.ghost import draw_ghost
+from cartpole_game.game.render.layout import SpriteEntry, log_sprite
 from cartpole_game.game.render.primitives import draw_arrow as draw_arrow
 from cartpole_game.game.render.primitives import lerp_color as lerp_color
 from cartpole_game.game.render.primitives import view_rect
@@ -47,7 +49,7 @@ from cartpole_game.game.render.theme import Theme
 from cartpole_game.game.render.track import draw_track
 from cartpole_game.game.render.track import vertical_gradient as vertical_gradient
 from cartpole_game.game.render.transform import CartGeometry as CartGeometry
-from cartpole_game.game.render.transform import WorldView, world_to_screen
+from cartpole_game.game.render.transform import WorldView, pole_tip, world_to_screen
 from cartpole_game.sim.physics import CARTPOLE_V1, CartPoleParams
 
 
@@ -242,6 +244,8 @@ class ArenaRenderer:
             draw_dust(surface, ground_tip, since_impact, pal.hub, pal.sky_bottom, scale)
         draw_cart(surface, pal, geo, cart_at, scale, frame.faded)
         draw_pivot(surface, pal, pivot, scale)
+        log_sprite(self.theme, "cart", rect=cart_extent(geo, cart_at, scale))
+        log_sprite(self.theme, "pole", segment=(pivot, tip, self._pole_width(scale)))
 
         draw_push_arrow(surface, pal, geo, cart_at, scale, frame.force)
         draw_hint_arrow(surface, pal, pivot, scale, frame.ghost_action)
@@ -256,6 +260,27 @@ class ArenaRenderer:
                 self.effects,
                 floor_y=cart_at[1] + 2,
             )
+
+    def _pole_width(self, scale: float) -> float:
+        return max(3.0, self.geometry.pole_width * scale)
+
+    def obstacles(
+        self, view: WorldView, state: Sequence[float], fallen_for: float | None = None
+    ) -> list[SpriteEntry]:
+        """The cart and its pole as drawn for ``state``: what a card must not cover."""
+        x, theta = float(state[0]), float(state[2])
+        if not (math.isfinite(x) and math.isfinite(theta)):
+            return []
+        x_draw, theta_draw = self._pose(view, state, fallen_for)
+        geo = self.geometry
+        scale = view.pixels_per_metre
+        cart_at = world_to_screen(x_draw, 0, view)
+        pivot = world_to_screen(x_draw, geo.pivot_height, view)
+        tip = world_to_screen(*pole_tip(x_draw, theta_draw, geo), view)
+        return [
+            SpriteEntry("cart", rect=cart_extent(geo, cart_at, scale)),
+            SpriteEntry("pole", segment=(pivot, tip, self._pole_width(scale))),
+        ]
 
     def _pose(
         self, view: WorldView, state: Sequence[float], fallen_for: float | None

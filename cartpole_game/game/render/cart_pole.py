@@ -50,6 +50,19 @@ def draw_pole(
     return tip
 
 
+def cart_body(geo: CartGeometry, cart_at: Point, scale: float) -> pygame.Rect:
+    """The cart's body on the screen, for ``cart_at`` = (centre x, ground y) in pixels."""
+    body = pygame.Rect(0, 0, round(geo.cart_width * scale), round(geo.cart_height * scale))
+    body.midbottom = (round(cart_at[0]), round(cart_at[1] - geo.wheel_radius * scale * 1.2))
+    return body
+
+
+def cart_extent(geo: CartGeometry, cart_at: Point, scale: float) -> pygame.Rect:
+    """The body and the wheels down to the ground: what nothing else may cover."""
+    body = cart_body(geo, cart_at, scale)
+    return pygame.Rect(body.left, body.top, body.width, max(1, round(cart_at[1]) - body.top))
+
+
 def draw_cart(
     surface: pygame.Surface,
     pal: Palette,
@@ -59,12 +72,11 @@ def draw_cart(
     faded: bool,
 ) -> None:
     """The cart's body (with its dark underside and a light stripe) and its two wheels."""
-    cx, ground_y = cart_at
+    ground_y = cart_at[1]
     width = geo.cart_width * scale
     height = geo.cart_height * scale
     wheel_r = geo.wheel_radius * scale
-    body = pygame.Rect(0, 0, round(width), round(height))
-    body.midbottom = (round(cx), round(ground_y - wheel_r * 1.2))
+    body = cart_body(geo, cart_at, scale)
     radius = max(2, round(height * 0.25))
     main = lerp_color(pal.cart, pal.sky_bottom, 0.6) if faded else pal.cart
     pygame.draw.rect(surface, pal.cart_dark, body.move(0, 3), border_radius=radius)

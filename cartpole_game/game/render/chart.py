@@ -144,9 +144,9 @@ def _draw_legend(
     x, y = topleft
     middle = y + font.get_linesize() // 2
     entries = (
-        ("dot", RETURNS, "episode return"),
+        ("dot", RETURNS, "an episode"),
         ("line", MOVING_AVERAGE, f"average of {window}"),
-        ("circle", EVALUATIONS, "greedy evaluation"),
+        ("circle", EVALUATIONS, "greedy test"),
         ("line", SOLVED_LINE, f"solved ({SOLVED_RETURN:g})"),
     )
     for mark, color, label in entries:
@@ -158,7 +158,7 @@ def _draw_legend(
             pygame.draw.line(surface, color, (x, middle), (x + 14, middle), 2)
         text = font.render(label, True, AXIS_TEXT)
         surface.blit(text, (x + 20, y))
-        x += 20 + text.get_width() + 18
+        x += 20 + text.get_width() + 14
 
 
 def render_learning_curve_png(

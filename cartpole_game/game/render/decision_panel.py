@@ -20,6 +20,7 @@ import pygame
 
 from cartpole_game.agents.registry import AGENT_KINDS
 from cartpole_game.game.render.arena_view import lerp_color
+from cartpole_game.game.render.layout import log_panel
 from cartpole_game.game.render.theme import Color, Theme, blit_text, fit_text
 
 ACTION_LABELS = ("◀ push left", "push right ▶")
@@ -170,8 +171,8 @@ class _Layout:
     plain_line: int
 
 
-FULL = _Layout(14, 18, 15, 12, 12, (14, 34, 60, 44), 30, 56, 92, 16)
-COMPACT = _Layout(13, 15, 13, 11, 11, (14, 26, 46, 32), 23, 42, 64, 14)
+FULL = _Layout(14, 18, 15, 14, 14, (14, 34, 60, 44), 30, 56, 92, 18)
+COMPACT = _Layout(14, 15, 14, 14, 14, (14, 26, 46, 32), 23, 42, 64, 17)
 
 
 def draw_decision_panel(
@@ -195,6 +196,7 @@ def draw_decision_panel(
     """
     lay = COMPACT if compact else FULL
     surface.blit(panel, rect)
+    log_panel(theme, "decision", rect)
     clip = surface.get_clip()
     surface.set_clip(rect.clip(clip) if clip else rect)
     try:

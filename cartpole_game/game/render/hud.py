@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import pygame
 
 from cartpole_game.game.render.arena_view import draw_arrow, lerp_color
+from cartpole_game.game.render.layout import log_panel
 from cartpole_game.game.render.medal import MEDAL_COLORS as MEDAL_COLORS
 from cartpole_game.game.render.medal import draw_medal as draw_medal
-from cartpole_game.game.render.theme import Color, Theme, blit_text
+from cartpole_game.game.render.theme import Color, Theme, blit_text, fit_text
 from cartpole_game.sim.physics import CARTPOLE_V1
 
 
@@ -54,6 +55,24 @@ def draw_panel(surface: pygame.Surface, theme: Theme, rect: pygame.Rect, alpha: 
     surface.blit(panel, rect)
 
 
+BANNER_HEIGHT = 128
+BANNER_TITLE_SIZES = (38, 32, 28)  # the title's size: the largest whose text fits
+
+
+def banner_title_size(theme: Theme, title: str, width: int) -> int:
+    for size in BANNER_TITLE_SIZES:
+        if theme.fonts.font(size, True).size(title)[0] <= width:
+            return size
+    return BANNER_TITLE_SIZES[-1]
+
+
+def banner_width(theme: Theme, title: str, subtitle: str, widest: int) -> int:
+    """The width a banner needs for its two lines at full size, from 420 up to ``widest``."""
+    title_width = theme.fonts.font(BANNER_TITLE_SIZES[0], True).size(title)[0]
+    subtitle_width = theme.fonts.font(18).size(subtitle)[0]
+    return max(420, min(widest, max(title_width, subtitle_width) + 48))
+
+
 class Hud:
     """Draws the HUD; caches the translucent panels (they are the same every frame)."""
 
@@ -70,18 +89,33 @@ class Hud:
             self._panels[key] = cached
         return cached
 
+    def blit_panel(
+        self,
+        surface: pygame.Surface,
+        name: str,
+        rect: pygame.Rect,
+        alpha: int = 215,
+        region: pygame.Rect | None = None,
+        covers: bool = False,
+    ) -> None:
+        """The cached panel of ``rect``'s size at ``rect``, recorded for the layout test under
+        ``name`` (inside ``region`` if given; ``covers``: a modal panel meant to hide the scene)."""
+        surface.blit(self.panel(rect.size, alpha), rect)
+        log_panel(self.theme, name, rect, region, covers)
+
     def draw_top_bar(self, surface: pygame.Surface, info: HudInfo, rect: pygame.Rect) -> None:
         pal = self.theme.palette
         t = self.theme
-        surface.blit(self.panel(rect.size, 170), rect)
+        self.blit_panel(surface, "top bar", rect, 170)
         x0, y0 = rect.left + 24, rect.top + 10
         blit_text(surface, t, "SCORE", 13, pal.text_dim, (x0, y0), bold=True)
-        blit_text(surface, t, str(info.score), 40, pal.text, (x0, y0 + 16), bold=True)
+        blit_text(surface, t, str(info.score), 40, pal.text, (x0, y0 + 17), bold=True)
         blit_text(surface, t, "TIME", 13, pal.text_dim, (x0 + 150, y0), bold=True)
         blit_text(surface, t, f"{info.elapsed:5.2f} s", 28, pal.text, (x0 + 150, y0 + 24))
         driver_rect = pygame.Rect(0, 0, 220, 40)
         driver_rect.center = (rect.centerx, rect.centery)
         pygame.draw.rect(surface, pal.panel_edge, driver_rect, border_radius=20)
+        log_panel(t, "driver", driver_rect)
         blit_text(
             surface, t, f"{info.driver}", 18, pal.accent, driver_rect.center, "center", bold=True
         )
@@ -90,7 +124,7 @@ class Hud:
             surface, t, info.best_label, 13, pal.text_dim, (xr - 150, y0), "topright", bold=True
         )
         blit_text(
-            surface, t, str(info.best), 40, pal.good, (xr - 150, y0 + 16), "topright", bold=True
+            surface, t, str(info.best), 40, pal.good, (xr - 150, y0 + 17), "topright", bold=True
         )
         blit_text(surface, t, "SPEED", 13, pal.text_dim, (xr, y0), "topright", bold=True)
         blit_text(surface, t, f"{info.time_scale:g}×", 28, pal.text, (xr, y0 + 24), "topright")
@@ -118,7 +152,7 @@ class Hud:
     ) -> None:
         pal = self.theme.palette
         t = self.theme
-        surface.blit(self.panel(rect.size), rect)
+        self.blit_panel(surface, f"gauge {spec.label}", rect)
         self._draw_symbol(surface, spec.symbol, (rect.left + 14, rect.top + 8))
         if not compact:  # narrow cards (versus) keep only the symbol and the number
             blit_text(surface, t, spec.label, 13, pal.text_dim, (rect.left + 44, rect.top + 15))
@@ -160,14 +194,16 @@ class Hud:
         if dotted:
             pygame.draw.circle(surface, pal.text, (rect.centerx, rect.top + 1), 2)
 
-    def draw_wind(self, surface: pygame.Surface, wind: float, top: tuple[int, int]) -> None:
-        """The wind readout: its force in newtons, and an arrow that grows with it."""
+    def draw_wind(self, surface: pygame.Surface, wind: float, region: pygame.Rect) -> None:
+        """The wind readout in ``region``: its force in newtons, and an arrow that grows with it."""
         pal = self.theme.palette
+        top = (region.centerx, region.top)
         blit_text(surface, self.theme, f"wind {wind:+.1f} N", 15, pal.warn, top, "midtop")
         if abs(wind) > 0.3:
             side = 1 if wind > 0 else -1
-            tail = (top[0] - 40 * side, top[1] + 30)
-            draw_arrow(surface, pal.warn, tail, side, 20 + 8 * abs(wind), 6)
+            length = min(region.width // 2 - 8, 20 + 8 * abs(wind))
+            tail = (region.centerx - side * length // 2, region.top + 36)
+            draw_arrow(surface, pal.warn, tail, side, length, 6)
 
     def draw_banner(
         self,
@@ -175,12 +211,12 @@ class Hud:
         title: str,
         subtitle: str,
         color: Color,
-        center: tuple[int, int],
-        width: int = 620,
+        rect: pygame.Rect,
+        region: pygame.Rect | None = None,
     ) -> None:
-        rect = pygame.Rect(0, 0, width, 128)
-        rect.center = center
-        surface.blit(self.panel(rect.size, 235), rect)
+        """A banner filling ``rect`` (BANNER_HEIGHT tall): a coloured top edge, the title, and
+        a line under it; both are cut short to fit its width rather than run past its edges."""
+        self.blit_panel(surface, "banner", rect, 235, region)
         pygame.draw.rect(
             surface,
             color,
@@ -188,22 +224,12 @@ class Hud:
             border_top_left_radius=12,
             border_top_right_radius=12,
         )
+        inner = rect.width - 32
+        size = banner_title_size(self.theme, title, inner)
+        title = fit_text(self.theme, title, size, inner, bold=True)
         blit_text(
-            surface,
-            self.theme,
-            title,
-            38,
-            color,
-            (rect.centerx, rect.top + 22),
-            "midtop",
-            bold=True,
+            surface, self.theme, title, size, color, (rect.centerx, rect.top + 22), "midtop", True
         )
-        blit_text(
-            surface,
-            self.theme,
-            subtitle,
-            18,
-            self.theme.palette.text,
-            (rect.centerx, rect.top + 80),
-            "midtop",
-        )
+        line = fit_text(self.theme, subtitle, 18, inner)
+        pal = self.theme.palette
+        blit_text(surface, self.theme, line, 18, pal.text, (rect.centerx, rect.top + 80), "midtop")

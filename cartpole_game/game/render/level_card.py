@@ -10,10 +10,15 @@ from cartpole_game.sim.levels import Level
 
 
 def draw_level_card(
-    surface: pygame.Surface, theme: Theme, hud: Hud, rect: pygame.Rect, level: Level
+    surface: pygame.Surface,
+    theme: Theme,
+    hud: Hud,
+    rect: pygame.Rect,
+    level: Level,
+    region: pygame.Rect | None = None,
 ) -> None:
     pal = theme.palette
-    surface.blit(hud.panel(rect.size), rect)
+    hud.blit_panel(surface, "level card", rect, region=region)
     x, y = rect.left + 22, rect.top + 14
     blit_text(
         surface, theme, f"Level {level.number} · {level.name}", 28, pal.accent, (x, y), bold=True

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pygame
 
 from cartpole_game.core.resources import package_file
+from cartpole_game.game.render.layout import MIN_TEXT_SIZE, LayoutLog
 
 Color = tuple[int, int, int]
 
@@ -52,6 +53,7 @@ class Fonts:
         self._cache_size = cache_size
 
     def font(self, size: int, bold: bool = False) -> pygame.font.Font:
+        size = max(size, MIN_TEXT_SIZE)  # nothing smaller stays readable in a small window
         key = (size, bold)
         if key not in self._fonts:
             name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
@@ -79,9 +81,9 @@ class Fonts:
 class Theme:
     palette: Palette
     fonts: Fonts
-    # Off (None) in the game; the layout test sets a list to collect the text and rect of every
-    # string blit_text draws.
-    text_log: list[tuple[str, pygame.Rect]] | None = field(default=None, compare=False)
+    # Off (None) in the game; the layout test sets one to collect every string blit_text draws,
+    # and every panel and sprite (see render/layout.py).
+    layout_log: LayoutLog | None = field(default=None, compare=False)
 
     @classmethod
     def create(cls) -> Theme:
@@ -102,8 +104,8 @@ def blit_text(
     rendered = theme.fonts.render(text, size, color, bold)
     rect = rendered.get_rect(**{anchor: (round(pos[0]), round(pos[1]))})
     surface.blit(rendered, rect)
-    if theme.text_log is not None:
-        theme.text_log.append((text, rect.copy()))
+    if theme.layout_log is not None:
+        theme.layout_log.add_text(text, rect)
     return rect
 
 

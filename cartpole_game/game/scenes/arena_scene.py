@@ -24,10 +24,10 @@ from cartpole_game.game.input.tables import PLAY
 from cartpole_game.game.render.arena_view import view_fitting_pole
 from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
 from cartpole_game.game.render.hud import HudInfo
+from cartpole_game.game.render.layout import ARENA, SpriteEntry, place_clear
 from cartpole_game.game.render.level_card import draw_level_card
 from cartpole_game.game.render.transform import CartGeometry, WorldView
 from cartpole_game.game.scenes.base import Scene, SceneContext
-from cartpole_game.game.scenes.end_banner import BANNER_CENTER as BANNER_CENTER
 from cartpole_game.game.scenes.end_banner import draw_end_banner
 from cartpole_game.game.scenes.end_banner import end_banner_text as end_banner_text
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
@@ -44,10 +44,10 @@ from cartpole_game.sim.levels import LEVELS, Level
 RESTART_DELAY = 2.5  # seconds of simulated time the end banner shows before the next round
 
 ARENA_VIEW = WorldView(0, 0, 1280, 720, half_span_m=3.0, ground_frac=0.7)
-TOP_BAR = pygame.Rect(16, 12, 1248, 76)
-GAUGE_ROW = pygame.Rect(16, 612, 1248, 92)
-DECISION_RECT = pygame.Rect(936, 100, 328, 132)
-PROMPT_RECT = pygame.Rect(32, 156, 480, 150)
+TOP_BAR = ARENA.rect("top_bar")
+GAUGE_ROW = ARENA.rect("gauges")
+DECISION_RECT = ARENA.rect("decision")
+LEVEL_CARD_SIZE = (480, 150)
 
 
 class ArenaScene(Scene):
@@ -184,7 +184,12 @@ class ArenaScene(Scene):
             self.human.release(direction)
 
     def pause(self) -> None:
-        self.ctx.stack.push(PauseOverlay(self.ctx, self.human, self.help_rows()))
+        state = tuple(float(v) for v in self.arena.state)
+        self.ctx.stack.push(
+            PauseOverlay(
+                self.ctx, self.human, self.help_rows(), ARENA.rect("cards"), self.obstacles(state)
+            )
+        )
 
     def show_help(self) -> None:
         if self.human is not None:
@@ -357,6 +362,7 @@ class ArenaScene(Scene):
         )
         ctx.hud.draw_top_bar(surface, info, TOP_BAR)
         ctx.hud.draw_gauges(surface, state, GAUGE_ROW)
+        obstacles = self.obstacles(state)
         if self.agent is not None and (not self.human_driving or self.show_hint):
             draw_decision_panel(
                 surface,
@@ -367,12 +373,28 @@ class ArenaScene(Scene):
                 self.values,
                 ctx.hud.panel(DECISION_RECT.size),
             )
+            obstacles.append(DECISION_RECT)
         self.draw_status_line(surface)
         if self.disturbances.wind_on:
-            ctx.hud.draw_wind(surface, self.disturbances.wind_force, (640, 560))
+            ctx.hud.draw_wind(surface, self.disturbances.wind_force, ARENA.rect("wind"))
         if self.drag_start and self.drag_now:
             pygame.draw.line(surface, pal.accent, self.drag_start, self.drag_now, 3)
             pygame.draw.circle(surface, pal.accent, self.drag_now, 6)
+        self.draw_cards(surface, obstacles)
+        draw_toasts(surface, ctx, ARENA.rect("toasts"))
+
+    def obstacles(self, state: tuple[float, ...]) -> list[SpriteEntry | pygame.Rect]:
+        """The cart and pole as drawn now: what the cards keep clear of."""
+        reason = self.arena.end_reason
+        fallen_for = self.ended_for if reason not in (None, EndReason.MAX_STEPS) else None
+        renderer = self.ctx.arena_renderer.for_params(self.arena.params)
+        return list(renderer.obstacles(self.view, state, fallen_for))
+
+    def draw_cards(
+        self, surface: pygame.Surface, obstacles: list[SpriteEntry | pygame.Rect]
+    ) -> None:
+        """The end banner once the run is over, or the level card while it waits to start."""
+        ctx = self.ctx
         if self.arena.end_reason is not None:
             draw_end_banner(
                 surface,
@@ -382,12 +404,12 @@ class ArenaScene(Scene):
                 self.new_best,
                 self.new_medal,
                 self.driver_at_the_end(),
+                obstacles,
             )
         elif self.waiting:
-            # Left of the pole (a 1.8 m pole leaning 12° stays right of x 560), under takeover's
-            # status lines.
-            draw_level_card(surface, ctx.theme, ctx.hud, PROMPT_RECT, self.level)
-        draw_toasts(surface, ctx)
+            region = ARENA.rect("cards")
+            rect = place_clear(LEVEL_CARD_SIZE, region, obstacles)
+            draw_level_card(surface, ctx.theme, ctx.hud, rect, self.level, region)
 
     def draw_status_line(self, surface: pygame.Surface) -> None:
         """A line under the top bar for mode-specific figures (subclasses override)."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pygame
 
+from cartpole_game.game.render.hud import BANNER_HEIGHT, banner_width
+from cartpole_game.game.render.layout import ARENA, SpriteEntry, place_clear
 from cartpole_game.game.scenes.base import SceneContext
 from cartpole_game.sim.arena import EndReason
 
-BANNER_CENTER = (640, 192)
+BANNER_WIDEST = 600  # two fit side by side with the pole between them
 
 
 def end_banner_text(
@@ -36,9 +40,16 @@ def draw_end_banner(
     new_best: bool,
     medal: str | None,
     driver: str | None = None,
+    obstacles: Sequence[SpriteEntry | pygame.Rect] = (),
 ) -> None:
-    """The banner over the arena once a run has ended: green for the goal, red for a fall."""
+    """The banner over the arena once a run has ended: green for the goal, red for a fall.
+
+    It goes in the arena's "cards" region, clear of ``obstacles`` (the cart and pole as drawn,
+    the decision panel), so the pole's tip at the moment of failure stays in sight."""
     title, subtitle = end_banner_text(reason, score, new_best, medal, driver)
     pal = ctx.theme.palette
     color = pal.good if reason is EndReason.MAX_STEPS else pal.bad
-    ctx.hud.draw_banner(surface, title, subtitle, color, BANNER_CENTER)
+    region = ARENA.rect("cards")
+    width = banner_width(ctx.theme, title, subtitle, BANNER_WIDEST)
+    rect = place_clear((width, BANNER_HEIGHT), region, obstacles)
+    ctx.hud.draw_banner(surface, title, subtitle, color, rect, region)

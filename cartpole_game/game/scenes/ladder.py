@@ -10,6 +10,7 @@ import pygame
 
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.tables import LADDER
+from cartpole_game.game.render.layout import LADDER_LAYOUT
 from cartpole_game.game.render.medal import draw_medal
 from cartpole_game.game.render.theme import blit_text, fit_text
 from cartpole_game.game.scenes.base import MenuEntry, ModeSpec, Scene, SceneContext
@@ -94,7 +95,7 @@ class LadderScene(Scene):
             pal.text_dim,
             (66, 680),
         )
-        draw_toasts(surface, self.ctx)
+        draw_toasts(surface, self.ctx, LADDER_LAYOUT.rect("toasts"))
 
     def _draw_row(
         self, surface: pygame.Surface, rect: pygame.Rect, level: Level, chosen: bool

@@ -12,6 +12,7 @@ import math
 import pygame
 
 from cartpole_game.game.render.arena_view import draw_arrow, lerp_color, view_fitting_pole
+from cartpole_game.game.render.layout import LESSON_LAYOUT
 from cartpole_game.game.render.medal import draw_medal
 from cartpole_game.game.render.theme import Color, blit_text, fit_text
 from cartpole_game.game.render.transform import WorldView, world_to_screen
@@ -79,7 +80,7 @@ class LessonPainter:
                 self._draw_tap_panel(surface, lesson)
             else:
                 self._draw_limits(surface, lesson)
-        draw_toasts(surface, self.ctx)
+        draw_toasts(surface, self.ctx, LESSON_LAYOUT.rect("toasts"))
 
     def _draw_top(self, surface: pygame.Surface, lesson: LessonSteps) -> None:
         theme = self.ctx.theme

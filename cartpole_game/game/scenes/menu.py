@@ -10,6 +10,7 @@ import pygame
 
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.tables import MENU
+from cartpole_game.game.render.layout import MENU_LAYOUT
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.render.transform import WorldView
 from cartpole_game.game.scenes.base import ModeSpec, Scene, SceneContext
@@ -157,7 +158,7 @@ class MenuScene(Scene):
             pal.text_dim,
             (96, 680),
         )
-        draw_toasts(surface, self.ctx)
+        draw_toasts(surface, self.ctx, MENU_LAYOUT.rect("toasts"))
 
 
 MODE = ModeSpec(

@@ -17,7 +17,6 @@ from cartpole_game.core.errors import FileFormatError
 from cartpole_game.game.arguments import add_agent_argument, add_level_argument
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.tables import OFFER, PLAY
-from cartpole_game.game.render.hud import draw_panel
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.scenes.arena_scene import ArenaScene
 from cartpole_game.game.scenes.base import (
@@ -28,6 +27,7 @@ from cartpole_game.game.scenes.base import (
     SceneContext,
     always,
 )
+from cartpole_game.game.scenes.overlays import dim
 from cartpole_game.sim.arena import EndReason
 from cartpole_game.sim.controllers import ExplainingController, HumanController
 from cartpole_game.sim.levels import LEVELS, Level
@@ -36,7 +36,7 @@ from cartpole_game.sim.timescale import MIN_TIME_SCALE, next_time_scale
 
 QUICK_FALL_STEPS = 100  # two seconds of game time: a fall before that is a quick one
 QUICK_FALLS = 3  # in a row, before the game offers an easier way
-OFFER_RECT = pygame.Rect(290, 272, 700, 232)  # below the end banner (its panel ends at y 256)
+OFFER_RECT = pygame.Rect(290, 244, 700, 232)  # centred: a choice to make before anything else
 
 
 class PlayScene(ArenaScene):
@@ -179,7 +179,8 @@ class OfferOverlay(Scene):
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
         theme = self.ctx.theme
         pal = theme.palette
-        draw_panel(surface, theme, OFFER_RECT)
+        dim(surface, 150)  # the scene waits for the answer; the card, opaque, is all to read
+        self.ctx.hud.blit_panel(surface, "offer", OFFER_RECT, 255, covers=True)
         x, y = OFFER_RECT.left + 32, OFFER_RECT.top + 24
         blit_text(surface, theme, "Tough one?", 30, pal.accent, (x, y), bold=True)
         blit_text(

@@ -23,7 +23,9 @@ from cartpole_game.core.text import drawable
 from cartpole_game.game.input.bindings import dispatch
 from cartpole_game.game.input.tables import TRAIN
 from cartpole_game.game.render.chart import LearningCurve, draw_learning_curve
-from cartpole_game.game.render.theme import blit_text
+from cartpole_game.game.render.hud import BANNER_HEIGHT, banner_width
+from cartpole_game.game.render.layout import TRAIN_LAYOUT, SpriteEntry, log_panel, place_clear
+from cartpole_game.game.render.theme import blit_text, fit_text
 from cartpole_game.game.render.transform import WorldView
 from cartpole_game.game.scenes.base import MenuEntry, ModeServices, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, draw_toasts
@@ -38,6 +40,7 @@ TOP_BAR = pygame.Rect(16, 12, 1248, 62)
 CHART_RECT = pygame.Rect(676, 92, 588, 320)
 FIGURES_RECT = pygame.Rect(676, 424, 588, 196)
 GREYED = (92, 98, 110)  # a key hint that does nothing now
+SOLVED_OFFER_HEIGHT = 30  # the solved banner's line of what to do next, under its two
 
 
 def policy_from_weights(
@@ -79,7 +82,7 @@ class TrainViewScene(Scene):
             "save": self.save_now,
             "try_takeover": lambda: self.try_network(takeover=True),
             "try_versus": lambda: self.try_network(takeover=False),
-            "help": lambda: self.ctx.stack.push(HelpOverlay(self.ctx, self.help_rows())),
+            "help": self.show_help,
             "back": self.ctx.go_back,
         }
         dispatch(self.bindings, event, on_press)
@@ -94,6 +97,11 @@ class TrainViewScene(Scene):
         """A solved run halted by "once solved: stop": C trains it on."""
         v = self.view
         return v.halted and not v.finished and not v.done and v.solved_at_steps is not None
+
+    def show_help(self) -> None:
+        """The keys, those that do nothing now greyed out as in the hint line."""
+        greyed = self.bindings.inactive_rows(self.inactive_commands())
+        self.ctx.stack.push(HelpOverlay(self.ctx, self.help_rows(), greyed))
 
     def inactive_commands(self) -> frozenset[str]:
         """The commands that do nothing now: the hint line draws them greyed out."""
@@ -240,22 +248,10 @@ class TrainViewScene(Scene):
         self._draw_top_bar(surface, view)
         blit_text(surface, ctx.theme, label, 15, pal.text_dim, (24, 92))
         surface.blit(self._chart_surface(view), CHART_RECT)
+        log_panel(ctx.theme, "chart", CHART_RECT)
         self._draw_figures(surface, view)
         if view.solved_at_steps is not None:
-            ctx.hud.draw_banner(
-                surface,
-                f"Solved at step {view.solved_at_steps:,}",
-                f"in {view.solved_after_seconds:.1f} s of training  ·  greedy mean ≥ {SOLVED_MEAN:g}",
-                pal.good,
-                (330, 220),
-                width=600,
-            )
-            offer = "Y  play against it   ·   T  take over from it"
-            if not self.show_preview:
-                offer += "   ·   Tab  watch it"
-            if self.can_resume():
-                offer += "   ·   C  keep training"
-            blit_text(surface, ctx.theme, offer, 14, pal.text, (330, 300), "center")
+            self._draw_solved(surface, view, ctx.arena_renderer.obstacles(ARENA_VIEW, state))
         if view.error:
             blit_text(
                 surface,
@@ -266,23 +262,50 @@ class TrainViewScene(Scene):
                 (24, 640),
             )
         self._draw_hints(surface)
-        draw_toasts(surface, ctx)
+        draw_toasts(surface, ctx, TRAIN_LAYOUT.rect("toasts"))
+
+    def _draw_solved(
+        self, surface: pygame.Surface, view: LiveView, obstacles: list[SpriteEntry]
+    ) -> None:
+        """The solved banner over the arena, clear of its cart and pole, and what to do next."""
+        ctx = self.ctx
+        pal = ctx.theme.palette
+        title = f"Solved at step {view.solved_at_steps:,}"
+        subtitle = (
+            f"in {view.solved_after_seconds:.1f} s of training  ·  greedy mean ≥ {SOLVED_MEAN:g}"
+        )
+        offer = "Y  play against it   ·   T  take over from it"
+        if not self.show_preview:
+            offer += "   ·   Tab  watch it"
+        if self.can_resume():
+            offer += "   ·   C  keep training"
+        region = TRAIN_LAYOUT.rect("cards")
+        width = banner_width(ctx.theme, title, offer, region.width)
+        spot = place_clear((width, BANNER_HEIGHT + SOLVED_OFFER_HEIGHT), region, obstacles)
+        ctx.hud.draw_banner(surface, title, subtitle, pal.good, spot, region)
+        offer = fit_text(ctx.theme, offer, 15, spot.width - 32)
+        blit_text(
+            surface, ctx.theme, offer, 15, pal.text, (spot.centerx, spot.bottom - 14), "midbottom"
+        )
 
     def _draw_hints(self, surface: pygame.Surface) -> None:
-        """The key hints, those that do nothing now greyed out."""
-        pal = self.ctx.theme.palette
+        """The key hints along the foot of the screen, those that do nothing now greyed out."""
+        theme = self.ctx.theme
+        pal = theme.palette
+        footer = TRAIN_LAYOUT.rect("footer")
+        self.ctx.hud.blit_panel(surface, "footer", footer, 200)
         parts = self.bindings.status_parts(self.bindings.commands, self.inactive_commands())
-        x = 24
+        x, y = footer.left + 12, footer.top + 7
         for i, (text, active) in enumerate(parts):
             if i:
-                x = blit_text(surface, self.ctx.theme, " · ", 14, pal.text_dim, (x, 694)).right
+                x = blit_text(surface, theme, " · ", 14, pal.text_dim, (x, y)).right
             color = pal.text_dim if active else GREYED
-            x = blit_text(surface, self.ctx.theme, text, 14, color, (x, 694)).right
+            x = blit_text(surface, theme, text, 14, color, (x, y)).right
 
     def _draw_top_bar(self, surface: pygame.Surface, view: LiveView) -> None:
         ctx = self.ctx
         pal = ctx.theme.palette
-        surface.blit(ctx.hud.panel(TOP_BAR.size, 170), TOP_BAR)
+        ctx.hud.blit_panel(surface, "top bar", TOP_BAR, 170)
         blit_text(
             surface,
             ctx.theme,
@@ -351,7 +374,7 @@ class TrainViewScene(Scene):
         ctx = self.ctx
         pal = ctx.theme.palette
         rect = FIGURES_RECT
-        surface.blit(ctx.hud.panel(rect.size), rect)
+        ctx.hud.blit_panel(surface, "figures", rect)
         recent = [r for _, r in view.returns[-20:]]
         best_eval = max((m for _, m in view.evaluations), default=None)
         rows = [

@@ -23,10 +23,11 @@ from cartpole_game.game.config import RunConfig
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.gamepad import DEVICE_EVENTS, move_stick
 from cartpole_game.game.input.tables import VERSUS
+from cartpole_game.game.render.layout import VERSUS_LAYOUT
 from cartpole_game.game.scenes.base import ModeServices, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
 from cartpole_game.game.scenes.pole_grab import on_pole
-from cartpole_game.game.scenes.versus_draw import VIEWS, Drag, VersusPainter
+from cartpole_game.game.scenes.versus_draw import RESULT_REGION, VIEWS, Drag, VersusPainter
 from cartpole_game.game.scenes.versus_draw import side_title as side_title
 from cartpole_game.game.summary import EpisodeSummary, summarize
 from cartpole_game.sim.actions import PUSH_LEFT, PUSH_RIGHT
@@ -123,7 +124,9 @@ class VersusScene(Scene):
 
     def pause(self) -> None:
         human = self.humans[0] if self.humans else None
-        self.ctx.stack.push(PauseOverlay(self.ctx, human, self.help_rows()))
+        self.ctx.stack.push(
+            PauseOverlay(self.ctx, human, self.help_rows(), RESULT_REGION, self.painter.obstacles)
+        )
 
     def random_poke(self) -> None:
         if self.fast_forwarding:
@@ -284,7 +287,7 @@ class VersusScene(Scene):
             self.drag,
             fast_forward=self.fast_forwarding,
         )
-        draw_toasts(surface, self.ctx)
+        draw_toasts(surface, self.ctx, VERSUS_LAYOUT.rect("toasts"))
 
     def recording_label(self) -> tuple[str, str, int]:
         names = "-vs-".join(c.name for c in self.controllers)

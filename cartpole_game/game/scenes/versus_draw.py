@@ -12,6 +12,8 @@ import pygame
 
 from cartpole_game.game.render.arena_view import lerp_color
 from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
+from cartpole_game.game.render.hud import BANNER_HEIGHT, banner_width
+from cartpole_game.game.render.layout import SpriteEntry, place_clear
 from cartpole_game.game.render.theme import blit_text
 from cartpole_game.game.render.transform import WorldView
 from cartpole_game.game.scenes.base import SceneContext
@@ -23,6 +25,9 @@ VIEWS = (
     WorldView(0, 0, 640, 720, half_span_m=2.75, ground_frac=0.74),
     WorldView(640, 0, 640, 720, half_span_m=2.75, ground_frac=0.74),
 )
+
+RESULT_REGION = pygame.Rect(16, 120, 1248, 420)  # under the headers, over the arenas
+RESULT_WIDEST = 760
 
 # A pole being dragged: the side, where the drag started, and where the pointer is now.
 Drag = tuple[int, tuple[int, int], tuple[int, int]]
@@ -45,6 +50,7 @@ class VersusPainter:
         self.ctx = ctx
         self.match = match
         self.controllers = controllers
+        self.obstacles: list[SpriteEntry | pygame.Rect] = []  # this frame's carts, poles, panels
 
     def draw(
         self,
@@ -61,6 +67,7 @@ class VersusPainter:
         since each side finished; ``fast_forward``: the agents play the rest of the round fast."""
         ctx = self.ctx
         pal = ctx.theme.palette
+        self.obstacles = []
         for side, arena in enumerate(self.match.arenas):
             self._draw_side(surface, side, arena, alpha, ended_for[side], values[side])
             if fast_forward and not arena.done:
@@ -72,26 +79,27 @@ class VersusPainter:
         elif self.match.round_over:
             self._draw_result(surface)
         elif waiting:
-            # On each human's own side, clear of the centre divider.
-            for side, controller in enumerate(self.controllers):
-                if isinstance(controller, HumanController):
-                    view = VIEWS[side]
-                    center = (round(view.left + view.width / 2), 300)
-                    blit_text(
-                        surface, ctx.theme, "Press to start", 40, pal.accent, center, "center", True
-                    )
-        if self.match.disturbances.wind_on:
-            blit_text(
-                surface,
-                ctx.theme,
-                f"wind {self.match.disturbances.wind_force:+.1f} N",
-                15,
-                pal.warn,
-                (640, 600),
-                "midtop",
-            )
+            self._draw_press_to_start(surface)
         if drag is not None:
             pygame.draw.line(surface, pal.accent, drag[1], drag[2], 3)
+
+    def _draw_press_to_start(self, surface: pygame.Surface) -> None:
+        """On each human's own side, clear of the centre divider and of its cart and pole."""
+        theme = self.ctx.theme
+        size = theme.fonts.font(40, True).size("Press to start")
+        for side, controller in enumerate(self.controllers):
+            if isinstance(controller, HumanController):
+                region = pygame.Rect(int(VIEWS[side].left) + 16, 120, 608, 300)
+                spot = place_clear(size, region, self.obstacles)
+                blit_text(
+                    surface,
+                    theme,
+                    "Press to start",
+                    40,
+                    theme.palette.accent,
+                    spot.topleft,
+                    bold=True,
+                )
 
     def _draw_side(
         self,
@@ -119,6 +127,9 @@ class VersusPainter:
             finished_for=since if won else None,
             clock=arena.elapsed,
         )
+        self.obstacles += ctx.arena_renderer.for_params(arena.params).obstacles(
+            view, state, since if arena.done and not won else None
+        )
         left = int(view.left)
         controller = self.controllers[side]
         self._draw_header(surface, pygame.Rect(left + 16, 48, 608, 64), controller, arena)
@@ -134,6 +145,7 @@ class VersusPainter:
                 ctx.hud.panel(rect.size),
                 compact=True,
             )
+            self.obstacles.append(rect)
         ctx.hud.draw_gauges(surface, state, pygame.Rect(left + 16, 624, 608, 80), compact=True)
         if arena.done and not self.match.round_over:
             blit_text(
@@ -153,7 +165,7 @@ class VersusPainter:
         """Who plays the side, its score and its time."""
         theme = self.ctx.theme
         pal = theme.palette
-        surface.blit(self.ctx.hud.panel(header.size, 200), header)
+        self.ctx.hud.blit_panel(surface, "side header", header, 200)
         blit_text(
             surface,
             theme,
@@ -190,13 +202,15 @@ class VersusPainter:
             f"round {self.match.round_number} of best-of-{self.match.rounds}   ·   "
             f"{left} {self.match.wins('left')} – {self.match.wins('right')} {right}"
         )
+        if self.match.disturbances.wind_on:  # one wind for both sides: said once, up here
+            text += f"   ·   wind {self.match.disturbances.wind_force:+.1f} N"
         blit_text(surface, self.ctx.theme, text, 17, pal.text, (640, 12), "midtop", bold=True)
 
     def _draw_fast_forward(self, surface: pygame.Surface, side: int) -> None:
         """A tag under the side's header: its rest of the round runs fast (N: at once)."""
         rect = pygame.Rect(0, 0, 250, 34)
         rect.topright = (int(VIEWS[side].left) + 624, 122)
-        surface.blit(self.ctx.hud.panel(rect.size, 220), rect)
+        self.ctx.hud.blit_panel(surface, "fast-forward", rect, 220)
         blit_text(
             surface,
             self.ctx.theme,
@@ -225,7 +239,8 @@ class VersusPainter:
         rows = len(match.results)
         rect = pygame.Rect(0, 0, 620, 176 + 30 * rows)
         rect.center = (640, 360)
-        surface.blit(self.ctx.hud.panel(rect.size, 240), rect)
+        # The match is over: its summary covers the arenas on purpose, opaque.
+        self.ctx.hud.blit_panel(surface, "match summary", rect, 255, covers=True)
         pygame.draw.rect(
             surface,
             color,
@@ -278,6 +293,8 @@ class VersusPainter:
             title = f"{winner} wins round {result.round} by {result.margin} steps"
         subtitle = f"{result.left_score} vs {result.right_score}  ·  N for the next round"
         color = pal.good if result.winner != "draw" else pal.accent
+        width = banner_width(self.ctx.theme, title, subtitle, RESULT_WIDEST)
+        spot = place_clear((width, BANNER_HEIGHT), RESULT_REGION, self.obstacles)
         self.ctx.hud.draw_banner(
-            surface, title, subtitle, lerp_color(color, pal.text, 0.1), (640, 330), width=760
+            surface, title, subtitle, lerp_color(color, pal.text, 0.1), spot, RESULT_REGION
         )

@@ -21,6 +21,7 @@ from cartpole_game.core.text import drawable, drawable_path
 from cartpole_game.game.arguments import HUMAN
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.tables import VERSUS_SETUP
+from cartpole_game.game.render.layout import VERSUS_SETUP_LAYOUT
 from cartpole_game.game.render.theme import Color, Theme, blit_text, fit_text
 from cartpole_game.game.scenes.base import MenuEntry, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, draw_toasts
@@ -273,7 +274,7 @@ class VersusSetupScene(Scene):
             pal.text_dim,
             (66, 680),
         )
-        draw_toasts(surface, self.ctx)
+        draw_toasts(surface, self.ctx, VERSUS_SETUP_LAYOUT.rect("toasts"))
 
     def _draw_row(self, surface: pygame.Surface, rect: pygame.Rect, row: int, title: str) -> None:
         theme = self.ctx.theme
