@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cartpole_game.game.render.layout import MIN_WINDOW
 from cartpole_game.game.render.theme import Palette
 from tests.helpers import REPO_ROOT, centroid_x, color_mask
 
@@ -194,16 +195,35 @@ def test_20_ms_taps_at_quarter_speed_push_the_cart_in_a_real_window(
 
 def test_resized_window_keeps_the_whole_picture_with_its_aspect(xvfb: str, tmp_path: Path) -> None:
     with game_window(xvfb, tmp_path, "play", "--seed", "3") as (game, window, stderr):
-        xdo(xvfb, "windowsize", window, "900", "700")
+        xdo(xvfb, "windowsize", window, "1000", "800")
         time.sleep(1.0)
         shot = capture(xvfb, window)
         assert game.poll() is None, "the game should still be running"
-    assert shot.shape[:2] == (700, 900)
-    # Black bars above and below; the 16:9 picture (506 px tall) in between.
-    assert shot[:90].max() < 10 and shot[-90:].max() < 10
-    limit = color_mask(shot[100:600], Palette().limit, tolerance=40)
+    assert shot.shape[:2] == (800, 1000)
+    # Black bars above and below; the 16:9 picture (562 px tall) in between.
+    assert shot[:110].max() < 10 and shot[-110:].max() < 10
+    limit = color_mask(shot[300:560], Palette().limit, tolerance=40)  # the track, not the gauges
     xs = np.nonzero(limit.any(axis=0))[0]
-    # Both ±2.4 m posts are visible, symmetric about the centre, scaled by 900/1280.
-    assert xs.min() < 150 and xs.max() > 750
-    assert (xs.min() + xs.max()) / 2 == pytest.approx(450, abs=8)
+    # Both ±2.4 m posts are visible, symmetric about the centre, scaled by 1000/1280.
+    assert xs.min() < 170 and xs.max() > 830
+    assert (xs.min() + xs.max()) / 2 == pytest.approx(500, abs=8)
+    assert "Traceback" not in stderr[0]
+
+
+def test_a_window_squeezed_small_keeps_its_text_readable(xvfb: str, tmp_path: Path) -> None:
+    """At 640x360 the picture's 14 px text would be 7 px: the window stays at least 960x540."""
+    with game_window(xvfb, tmp_path, "play", "--seed", "3") as (game, window, stderr):
+        xdo(xvfb, "windowsize", window, "640", "360")
+        time.sleep(1.0)
+        width, height = (
+            int(v)
+            for v in xdo(xvfb, "getwindowgeometry", "--shell", window)
+            .split("WIDTH=")[1]
+            .replace("HEIGHT=", "")
+            .split()[:2]
+        )
+        shot = capture(xvfb, window)
+        assert game.poll() is None, "the game should still be running"
+    assert (width, height) == MIN_WINDOW
+    assert shot.shape[:2] == (MIN_WINDOW[1], MIN_WINDOW[0])
     assert "Traceback" not in stderr[0]
