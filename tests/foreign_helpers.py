@@ -69,6 +69,15 @@ class CleanRLAgent(nn.Module):
         )
 
 
+def scramble(module: nn.Module, seed: int, std: float = 0.5) -> nn.Module:
+    """Random weights larger than torch's initial ones, so the network's argmax varies."""
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for parameter in module.parameters():
+            parameter.copy_(torch.randn(parameter.shape, generator=generator) * std)
+    return module
+
+
 def torch_bytes(obj: object) -> bytes:
     buffer = io.BytesIO()
     torch.save(obj, buffer)

@@ -61,12 +61,12 @@ def foreign_format(data: bytes) -> str | None:
 
 
 def _zip_agent(data: bytes, shown: str, file_label: str) -> ForeignPolicy:
-    archive = BoundedZip(data, shown, "the file", MAX_POLICY_BYTES)
+    archive = BoundedZip(data, shown, "the zip", MAX_POLICY_BYTES)
     if is_sb3_zip(archive):
         return load_sb3_zip(archive, shown, file_label)
     if torch_archive_folder(archive) is not None:
-        tensors = read_state_dict(data, shown, "the state dict")
-        return build_policy(tensors, shown, "the state dict", Hints(), file_label)
+        tensors = read_state_dict(data, shown, "the file")
+        return build_policy(tensors, shown, "the file", Hints(), file_label)
     members = ", ".join(drawable(name, 30) for name in sorted(archive.members)[:4])
     raise FileFormatError(
         shown,

@@ -50,15 +50,21 @@ ACTIVATIONS: dict[str, Callable[[Array], Array]] = {
 }
 
 
+ACTIVATION_NAMES = ("ReLU", "Tanh", "ELU", "LeakyReLU", "Sigmoid", "SiLU")  # as torch calls them
+
+
+def class_name(text: str) -> str:
+    """``"GELU"`` from SB3's ``"<class 'torch.nn.modules.activation.GELU'>"`` (or from "GELU")."""
+    match = re.search(r"([A-Za-z_][A-Za-z0-9_]*)'?>?\s*$", text.strip())
+    return match.group(1) if match else ""
+
+
 def activation_from_text(text: str) -> str | None:
     """The activation a text names, as a key of :data:`ACTIVATIONS`, or None.
 
     Accepts SB3's ``"<class 'torch.nn.modules.activation.ReLU'>"`` and plain ``"Tanh"``.
     """
-    match = re.search(r"([A-Za-z_][A-Za-z0-9_]*)'?>?\s*$", text.strip())
-    if match is None:
-        return None
-    name = match.group(1).lower().replace("_", "")
+    name = class_name(text).lower().replace("_", "")
     return name if name in ACTIVATIONS else None
 
 
@@ -86,8 +92,8 @@ def linear_chain(tensors: Mapping[str, Array], prefix: str) -> list[tuple[Array,
             raise ValueError(f"{prefix}{index}.bias has shape {shape}, not [{weight.shape[0]}]")
         if layers and layers[-1][0].shape[0] != weight.shape[1]:
             raise ValueError(
-                f"{prefix}{index}.weight takes {weight.shape[1]} inputs, "
-                f"but the layer before gives {layers[-1][0].shape[0]}"
+                f"{prefix}{index}.weight takes {weight.shape[1]} inputs "
+                f"where the layer before gives {layers[-1][0].shape[0]}"
             )
         layers.append((weight, bias))
     return layers

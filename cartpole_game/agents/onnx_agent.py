@@ -57,6 +57,12 @@ def _session(data: bytes, shown: str) -> Any:
         try:
             return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own types for every bad model
+            if "external data" in str(exc).lower():
+                raise FileFormatError(
+                    shown,
+                    "not a usable ONNX model: its weights refer to other files (external data), "
+                    "which the game never reads; export it as one file",
+                ) from None
             raise FileFormatError(shown, f"not a usable ONNX model ({_problem(exc)})") from None
 
 

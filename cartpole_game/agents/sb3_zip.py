@@ -18,7 +18,7 @@ from typing import Any
 
 from cartpole_game.agents.foreign import ForeignPolicy
 from cartpole_game.agents.layouts import ACTIONS, OBSERVATIONS, Hints, build_policy
-from cartpole_game.agents.mlp import ACTIVATIONS, activation_from_text
+from cartpole_game.agents.mlp import ACTIVATION_NAMES, activation_from_text, class_name
 from cartpole_game.agents.safe_zip import BoundedZip
 from cartpole_game.agents.torch_state import read_state_dict
 from cartpole_game.core.errors import FileFormatError
@@ -89,22 +89,21 @@ def check_spaces(data: dict[str, Any], shown: str) -> None:
             )
         n = _whole(act.get("n"))
         if "n" in act and n != ACTIONS:
-            raise FileFormatError(
-                shown, f"an agent for {_short(act.get('n'))} actions; CartPole has {ACTIONS}"
-            )
+            count = str(n) if n is not None else _short(act.get("n"))
+            raise FileFormatError(shown, f"an agent for {count} actions; CartPole has {ACTIONS}")
 
 
 def _activation(kwargs: dict[str, Any], shown: str) -> str | None:
     text = kwargs.get("activation_fn")
     if text is None:
         return None
-    name = activation_from_text(str(text)) if isinstance(text, str) else None
+    name = activation_from_text(text) if isinstance(text, str) else None
     if name is None:
-        known = ", ".join(ACTIVATIONS)
+        called = class_name(text) if isinstance(text, str) else ""
         raise FileFormatError(
             shown,
-            f"its network uses the activation {_short(text)}, which the game does not run "
-            f"(it runs {known})",
+            f"its network uses the activation {drawable(called, 40) or _short(text)}, which the "
+            f"game does not run (it runs {', '.join(ACTIVATION_NAMES)})",
         )
     return name
 

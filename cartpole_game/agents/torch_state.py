@@ -99,7 +99,7 @@ def read_state_dict(data: bytes, shown: str, what: str) -> dict[str, np.ndarray]
         if not isinstance(value, torch.Tensor):
             raise FileFormatError(
                 shown,
-                f"{what} is not a flat state dict: {drawable(key, 60)} holds a "
+                f"{what} is not a flat state dict: {drawable(key, 60)} holds a value of type "
                 f"{drawable(type(value).__name__, 40)}, not a tensor",
             )
         if value.layout != torch.strided or not value.dtype.is_floating_point:
