@@ -13,7 +13,7 @@ from cartpole_game.agents import load_agent
 from cartpole_game.game.app import App
 from cartpole_game.game.config import RunConfig
 from cartpole_game.game.render.theme import Palette
-from cartpole_game.game.scenes.versus import VersusScene
+from cartpole_game.game.scenes.versus import VersusScene, handicap_side, side_title
 from cartpole_game.sim.actions import NO_PUSH
 from cartpole_game.sim.arena import Arena
 from cartpole_game.sim.controllers import ConstantController, HumanController
@@ -42,7 +42,7 @@ def test_pokes_and_wind_reach_both_sides_identically() -> None:
             match.poke(1.1)
         match.step()
     left, right = match.arenas
-    assert left.log.pokes == right.log.pokes and len(left.log.pokes) >= 6
+    assert left.log.pokes == right.log.pokes and len(left.log.pokes) >= 4
     assert left.log.wind == right.log.wind and len(left.log.wind) == left.score > 50
     # Same controller, same start, same disturbances: the very same trajectory.
     assert left.state.tobytes() == right.state.tobytes()
@@ -306,13 +306,11 @@ def test_a_handicapped_agent_does_worse_and_plays_the_same_each_time() -> None:
 
 
 def test_a_handicap_slows_the_agent_sides_and_says_so(tmp_path: Path) -> None:
-    from cartpole_game.game.scenes.versus import handicap_side, side_title
-
     config = RunConfig(mode="versus", handicap="delay:4", seed=2)
-    agent = handicap_side(load_agent("dqn"), config)
+    agent = handicap_side(load_agent("dqn"), config, "dqn")
     assert side_title(agent) == "DQN (sees 4 steps late)"
     human = HumanController()
-    assert handicap_side(human, config) is human  # the player is never handicapped
+    assert handicap_side(human, config, "human") is human  # the player is never handicapped
     fair = run_play("versus", "--left", "dqn", "--right", "linear", "--headless",
                     "--episodes", "2", "--seed", "1", "--json")  # fmt: skip
     slowed = run_play("versus", "--left", "dqn", "--right", "linear", "--headless",

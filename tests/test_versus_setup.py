@@ -11,18 +11,29 @@ import pytest
 
 from cartpole_game.agents.loader import shipped_path
 from cartpole_game.game.app import App
+from cartpole_game.game.arguments import FAIR
 from cartpole_game.game.config import RunConfig
 from cartpole_game.game.input.bindings import HAT_DOWN, HAT_RIGHT
 from cartpole_game.game.input.tables import GLOBAL, VERSUS_SETUP
 from cartpole_game.game.modes import MODES
 from cartpole_game.game.render.theme import Theme
+from cartpole_game.game.scenes import versus_setup
 from cartpole_game.game.scenes.menu import MenuScene
 from cartpole_game.game.scenes.overlays import HELP_BOX_WIDTH, HELP_KEYS_X, HELP_MEANING_X
 from cartpole_game.game.scenes.versus import VersusScene
-from cartpole_game.game.scenes.versus_setup import VersusSetupScene, recent_agent_files
+from cartpole_game.game.scenes.versus_choices import recent_agent_files
+from cartpole_game.game.scenes.versus_setup import (
+    HANDICAP,
+    LEFT,
+    LEVEL,
+    RIGHT,
+    ROUNDS_ROW,
+    VersusSetupScene,
+)
 from cartpole_game.harness.stress import fuzz_events
 from cartpole_game.sim.controllers import HumanController
-from cartpole_game.sim.handicap import DelayedController
+from cartpole_game.sim.handicap import FAIR_HANDICAPS, DelayedController
+from cartpole_game.sim.levels import LEVELS
 
 
 def make_app(tmp_path: Path) -> App:
@@ -61,7 +72,8 @@ def test_the_menu_versus_opens_the_setup_and_esc_returns(tmp_path: Path) -> None
     app = make_app(tmp_path)
     try:
         setup = open_setup(app)
-        assert setup.sides == ("human", "dqn") and setup.rounds == 3 and setup.handicap is None
+        assert setup.sides == ("human", "dqn") and setup.rounds == 3
+        assert setup.handicap == "fair" and setup.level.number == 1  # a new player's level
         press(app, pygame.K_ESCAPE)
         assert isinstance(app.ctx.stack.top, MenuScene)
     finally:
@@ -72,8 +84,8 @@ def test_left_right_choose_agents_and_enter_plays_them(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     try:
         setup = open_setup(app)
-        choose(app, setup, 0, "linear")
-        choose(app, setup, 2, 1)
+        choose(app, setup, LEFT, "linear")
+        choose(app, setup, ROUNDS_ROW, 1)
         press(app, pygame.K_RETURN)
         scene = app.ctx.stack.top
         assert isinstance(scene, VersusScene)
@@ -87,8 +99,8 @@ def test_a_handicap_wraps_the_agent_side_only(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     try:
         setup = open_setup(app)
-        choose(app, setup, 3, "delay:2")
-        choose(app, setup, 2, 5)
+        choose(app, setup, HANDICAP, "delay:2")
+        choose(app, setup, ROUNDS_ROW, 5)
         press(app, pygame.K_KP_ENTER)
         scene = app.ctx.stack.top
         assert isinstance(scene, VersusScene)
@@ -130,7 +142,7 @@ def test_recent_agent_files_are_offered_newest_first(tmp_path: Path) -> None:
         labels = [choice.label for choice in setup.rows[1]]
         assert labels[:3] == ["Human (you)", "dqn", "linear"]
         assert labels[3:] == [p.name for p in recent]
-        choose(app, setup, 1, str(folder / "dqn-live-6.safetensors"))
+        choose(app, setup, RIGHT, str(folder / "dqn-live-6.safetensors"))
         press(app, pygame.K_RETURN)
         scene = app.ctx.stack.top
         assert isinstance(scene, VersusScene)
@@ -147,7 +159,7 @@ def test_a_corrupt_agent_file_is_a_toast_and_the_setup_stays(tmp_path: Path) -> 
     app = make_app(tmp_path)
     try:
         setup = open_setup(app)
-        choose(app, setup, 1, str(bad))
+        choose(app, setup, RIGHT, str(bad))
         press(app, pygame.K_RETURN)
         assert app.ctx.stack.top is setup
         assert any(t.text.startswith("Cannot use broken.safetensors") for t in app.ctx.toasts), (
@@ -182,3 +194,55 @@ def test_random_events_never_crash_the_setup(tmp_path: Path, seed: int) -> None:
     report = fuzz_events(800, seed=seed, data_dir=tmp_path, modes=("versus-setup",))
     assert report.problems == []
     assert "VersusSetupScene" in report.scenes_seen
+
+
+def test_the_level_row_offers_every_level_and_sets_the_match(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    try:
+        setup = open_setup(app)
+        assert [choice.value for choice in setup.rows[LEVEL]] == [lv.number for lv in LEVELS]
+        assert not app.ctx.progress.unlocked(LEVELS[3])  # locked in the ladder, open here
+        choose(app, setup, LEVEL, 4)
+        choose(app, setup, LEFT, "linear")
+        press(app, pygame.K_RETURN)
+        scene = app.ctx.stack.top
+        assert isinstance(scene, VersusScene) and scene.match.level is LEVELS[3]
+        assert scene.match.left.params == LEVELS[3].params and scene.match.disturbances.wind_on
+        assert app.ctx.time_scale == LEVELS[3].time_scale
+        for _ in range(3):
+            app.frame()
+        assert scene.match.left.log.wind  # Breezy's wind blows without W
+    finally:
+        app.close()
+
+
+def test_fair_for_this_level_gives_each_agent_its_measured_handicap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[str] = []
+    original = versus_setup.blit_text
+
+    def spy(
+        surface: pygame.Surface, theme: Theme, text: str, *args: object, **kw: object
+    ) -> object:
+        drawn.append(text)
+        return original(surface, theme, text, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(versus_setup, "blit_text", spy)
+    app = App(RunConfig(mode="menu", headless=True, seed=0, data_dir=tmp_path, level=6))
+    try:
+        setup = open_setup(app)
+        assert setup.level is LEVELS[5] and setup.handicap == FAIR
+        dqn = FAIR_HANDICAPS[6]["dqn"]
+        assert dqn is not None
+        drawn.clear()
+        app.frame()
+        assert f"fair handicap: dqn {dqn}" in drawn, drawn
+        assert f"dqn {dqn}" in drawn  # the row's line under "fair for this level"
+        press(app, pygame.K_RETURN)
+        scene = app.ctx.stack.top
+        assert isinstance(scene, VersusScene)
+        left, right = scene.controllers
+        assert isinstance(left, HumanController) and getattr(right, "handicap", None) == dqn
+    finally:
+        app.close()

@@ -19,6 +19,7 @@ from cartpole_game.sim.levels import LEVELS, level_by_spec
 from cartpole_game.sim.timescale import MAX_TIME_SCALE, MIN_TIME_SCALE
 
 HUMAN = "human"
+FAIR = "fair"  # versus --handicap fair: each agent side gets its fair handicap on the level
 
 
 def whole_number(low: int, what: str) -> Callable[[str], int]:
@@ -107,7 +108,9 @@ def add_agent_argument(parser: argparse.ArgumentParser, what: str = "the agent")
 
 
 def handicap_spec(text: str) -> str:
-    """``delay:K`` or ``noise:P``: a handicap for the agent sides of versus."""
+    """``delay:K``, ``rate:K``, ``noise:P`` or ``fair``: a handicap for the agent sides of versus."""
+    if text == FAIR:
+        return text
     try:
         parse_handicap(text)
     except ValueError as exc:

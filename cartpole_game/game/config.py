@@ -49,9 +49,11 @@ class RunConfig:
     left: str = "human"  # versus sides: "human", "dqn", "linear" or a checkpoint path
     right: str = "dqn"
     rounds: int = 3  # versus: best of N
-    handicap: str | None = None  # versus: "delay:K" or "noise:P" for every agent side
+    # versus: "delay:K", "rate:K" or "noise:P" for every agent side, or "fair" (each its own)
+    handicap: str | None = None
     replay: Path | None = None  # replay mode: the file to play back
-    level: int | None = None  # play, watch, takeover: the ladder's level (None: play's next one)
+    # play, watch, takeover, versus: the ladder's level (None: play's next one, else the last)
+    level: int | None = None
     summary: Path | None = None  # where the session summary goes when the session ends
     train: TrainConfig = TrainConfig()
     display: DisplayConfig = DisplayConfig()

@@ -339,6 +339,14 @@ def versus_summary(data_dir: Path) -> App:
     return app
 
 
+def versus_level(data_dir: Path) -> App:
+    """A round on Breezy (a long pole in the wind) against the DQN with its fair handicap."""
+    app = open_app(data_dir, "versus", left="human", right="dqn", level=4, handicap="fair", seed=7)
+    tap(app, pygame.K_RIGHT)
+    frames(app, 40)
+    return app
+
+
 def replay(differs: bool) -> StateDriver:
     def reach(data_dir: Path) -> App:
         path = write_replay(data_dir, differs)
@@ -405,6 +413,7 @@ STATES: dict[str, StateDriver] = {
     "versus-fast-forward": versus_fast_forward,
     "versus-result": versus_result,
     "versus-summary": versus_summary,
+    "versus-level": versus_level,
     "replay-matches": replay(differs=False),
     "replay-differs": replay(differs=True),
     "toasts": toasts,

@@ -1,9 +1,14 @@
-"""Handicaps for an agent side: controller wrappers that make it see late or act sloppily.
+"""Handicaps for an agent side: controller wrappers that make it see late, act seldom or sloppily.
 
 No pygame. ``DelayedController`` acts on the observation of ``k`` steps ago (a reaction delay);
-``NoisyController`` replaces each action, with probability ``p``, by a random push, from its own
-seeded generator so a handicapped match replays the same. Both keep the wrapped controller's
+``SlowController`` decides only every ``k`` steps and holds its last push between (a slower action
+rate); ``NoisyController`` replaces each action, with probability ``p``, by a random push, from its
+own seeded generator so a handicapped match replays the same. Each keeps the wrapped controller's
 name and kind, so tables and summaries name the agent as before; ``handicap`` says what it is.
+
+``FAIR_HANDICAPS`` holds, per level and shipped agent, the handicap against which the simulated
+player of :mod:`cartpole_game.sim.player_model` wins closest to half of the rounds:
+``python play.py bench --only handicap`` measures it and says whether this table still matches.
 """
 
 from __future__ import annotations
@@ -16,10 +21,14 @@ import numpy as np
 from cartpole_game.sim.actions import PUSH_LEFT, PUSH_RIGHT
 from cartpole_game.sim.controllers import Controller
 
+DELAY_STEPS = (1, 50)  # a reaction delay, in steps (0.02 s each)
+RATE_STEPS = (2, 25)  # decides every K steps: 2 (25 decisions a second) to 25 (2 a second)
+
 
 @dataclass(frozen=True)
 class Handicap:
-    """``kind`` "delay" (``amount``: steps, an int ≥ 1) or "noise" (``amount``: 0 < p ≤ 1)."""
+    """``kind`` "delay" (``amount``: steps, an int ≥ 1), "rate" (``amount``: steps between
+    decisions, an int ≥ 2) or "noise" (``amount``: 0 < p ≤ 1)."""
 
     kind: str
     amount: float
@@ -27,24 +36,37 @@ class Handicap:
     def __str__(self) -> str:
         if self.kind == "delay":
             return f"sees {int(self.amount)} steps late"
+        if self.kind == "rate":
+            return f"acts every {int(self.amount)} steps"
         return f"{self.amount:.0%} random pushes"
+
+    @property
+    def spec(self) -> str:
+        """How the command line writes it: ``delay:4``, ``rate:4``, ``noise:0.2``."""
+        if self.kind == "noise":
+            return f"noise:{self.amount:g}"
+        return f"{self.kind}:{int(self.amount)}"
 
 
 def parse_handicap(text: str) -> Handicap:
-    """``delay:K`` (K whole steps, 1…50) or ``noise:P`` (a probability, 0 < P ≤ 1)."""
+    """``delay:K`` (K whole steps, 1…50), ``rate:K`` (decides every K steps, 2…25) or
+    ``noise:P`` (a probability, 0 < P ≤ 1)."""
     kind, _, value = text.partition(":")
     try:
-        if kind == "delay":
+        if kind in ("delay", "rate"):
             steps = int(value)
-            if 1 <= steps <= 50:
-                return Handicap("delay", steps)
+            low, high = DELAY_STEPS if kind == "delay" else RATE_STEPS
+            if low <= steps <= high:
+                return Handicap(kind, steps)
         elif kind == "noise":
             p = float(value)
             if 0.0 < p <= 1.0:
                 return Handicap("noise", p)
     except ValueError:
         pass
-    raise ValueError(f"expected delay:K (1–50 steps) or noise:P (0 < P ≤ 1), not {text!r}")
+    raise ValueError(
+        f"expected delay:K (1–50 steps), rate:K (2–25 steps) or noise:P (0 < P ≤ 1), not {text!r}"
+    )
 
 
 class DelayedController:
@@ -79,6 +101,44 @@ class DelayedController:
         self.inner.reset()
 
 
+class SlowController:
+    """``inner`` deciding only every ``every`` steps (the first step of an episode, then every
+    ``every``-th), holding its last push in between."""
+
+    def __init__(self, inner: Controller, every: int) -> None:
+        if every < 2:
+            raise ValueError("a slower rate decides at most every second step")
+        self.inner = inner
+        self.every = every
+        self.name = inner.name
+        self.kind = getattr(inner, "kind", "")
+        self.handicap = Handicap("rate", every)
+        self._steps = 0  # steps acted this episode
+        self._action = 0
+        self._decided_on: np.ndarray | None = None
+
+    def act(self, observation: np.ndarray) -> int:
+        if self._steps % self.every == 0:
+            self._decided_on = np.array(observation, copy=True)
+            self._action = int(self.inner.act(self._decided_on))
+        self._steps += 1
+        return self._action
+
+    def action_values(self, observation: np.ndarray) -> np.ndarray | None:
+        """The wrapped agent's values behind the push it makes now: for ``observation`` when it
+        decides this step, else for the observation of its last decision."""
+        explain = getattr(self.inner, "action_values", None)
+        if explain is None:
+            return None
+        deciding = self._steps % self.every == 0 or self._decided_on is None
+        return explain(observation if deciding else self._decided_on)
+
+    def reset(self) -> None:
+        self._steps = 0
+        self._decided_on = None
+        self.inner.reset()
+
+
 class NoisyController:
     """``inner``, except that with probability ``p`` a step pushes a random way instead."""
 
@@ -110,4 +170,29 @@ def handicapped(inner: Controller, handicap: Handicap, seed: int = 0) -> Control
     """``inner`` with ``handicap``."""
     if handicap.kind == "delay":
         return DelayedController(inner, int(handicap.amount))
+    if handicap.kind == "rate":
+        return SlowController(inner, int(handicap.amount))
     return NoisyController(inner, handicap.amount, seed=seed)
+
+
+# Level number -> shipped agent -> the handicap the simulated player beats closest to half the
+# time on that level, None when it already wins half of them against the agent as it is
+# (``python play.py bench --only handicap`` remakes it and says whether this table still matches).
+FAIR_HANDICAPS: dict[int, dict[str, Handicap | None]] = {
+    1: {"dqn": None, "linear": None},  # the player and both agents reach the goal: draws
+    2: {"dqn": Handicap("noise", 0.3), "linear": Handicap("delay", 5)},
+    3: {"dqn": Handicap("noise", 0.3), "linear": Handicap("rate", 2)},
+    4: {"dqn": Handicap("delay", 2), "linear": Handicap("rate", 3)},
+    5: {"dqn": Handicap("noise", 0.4), "linear": Handicap("delay", 4)},
+    6: {"dqn": Handicap("rate", 5), "linear": Handicap("delay", 5)},
+}
+
+
+def has_fair_handicap(level: int, agent: str) -> bool:
+    """Whether the bench measured a fair handicap of ``agent`` (a shipped agent) on ``level``."""
+    return agent in FAIR_HANDICAPS.get(level, {})
+
+
+def fair_handicap(level: int, agent: str) -> Handicap | None:
+    """The fair handicap of ``agent`` on ``level``: None when it needs none or none is known."""
+    return FAIR_HANDICAPS.get(level, {}).get(agent)

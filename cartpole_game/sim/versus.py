@@ -1,5 +1,9 @@
 """A versus match: two controllers on two arenas with the same start and the same disturbances.
 
+A match is played on a level of the ladder (CartPole-v1 unless told): both arenas have its physics
+and goal, and its wind and pokes reach both at the same step, seeded as play seeds them (by the
+round's seed), so a side of a versus round is the very episode play would have with that seed.
+
 No pygame: the versus scene draws a match, and ``versus --headless`` runs one at full speed.
 """
 
@@ -10,6 +14,7 @@ from dataclasses import dataclass
 from cartpole_game.sim.arena import Arena
 from cartpole_game.sim.controllers import Controller
 from cartpole_game.sim.disturbances import Disturbances
+from cartpole_game.sim.levels import LEVELS, Level
 
 
 @dataclass(frozen=True)
@@ -30,16 +35,26 @@ class RoundResult:
 
 
 class VersusMatch:
-    """Best of ``rounds``. Both arenas start each round from the same seeded state; wind and
-    pokes reach both at the same simulated step. A side that fails freezes; the other goes on."""
+    """Best of ``rounds`` on ``level``. Round k starts both arenas from the state of seed
+    ``seed + k``; the level's wind and pokes (and P's and W's) reach both at the same simulated
+    step. A side that fails freezes; the other goes on."""
 
-    def __init__(self, left: Controller, right: Controller, seed: int, rounds: int = 3) -> None:
+    def __init__(
+        self,
+        left: Controller,
+        right: Controller,
+        seed: int,
+        rounds: int = 3,
+        level: Level = LEVELS[-1],
+    ) -> None:
         self.seed = seed
         self.rounds = rounds
-        self.left = Arena(left, seed=seed)
-        self.right = Arena(right, seed=seed)
+        self.level = level
+        self.left = Arena(left, seed=seed, params=level.params)
+        self.right = Arena(right, seed=seed, params=level.params)
         self.results: list[RoundResult] = []
-        self.disturbances = Disturbances(self._round_seed())
+        self.steps = 0  # steps taken this round
+        self.disturbances = self._round_disturbances()
 
     @property
     def arenas(self) -> tuple[Arena, Arena]:
@@ -53,8 +68,9 @@ class VersusMatch:
     def round_over(self) -> bool:
         return self.left.done and self.right.done
 
-    def _round_seed(self) -> int:
-        return (self.seed * 7919 + len(self.results)) % 2**32
+    def _round_disturbances(self) -> Disturbances:
+        """The level's wind and pokes for this round, seeded by the round's seed as play does."""
+        return Disturbances(self.left.log.seed, schedule=self.level.disturbances)
 
     def wins(self, side: str) -> int:
         return sum(1 for r in self.results if r.winner == side)
@@ -79,7 +95,10 @@ class VersusMatch:
         """One 0.02 s step for each side still playing; returns the result when the round ends."""
         if self.round_over:
             return None
-        wind = self.disturbances.next_wind()
+        poke, wind = round_step_disturbances(self.disturbances, self.steps)
+        if poke:
+            self.poke(poke)
+        self.steps += 1
         for arena in self.arenas:
             if not arena.done:
                 arena.step(wind)
@@ -115,8 +134,9 @@ class VersusMatch:
         wind_on = self.disturbances.wind_on
         for arena in self.arenas:
             arena.reset()
-        self.disturbances = Disturbances(self._round_seed())
-        if wind_on:
+        self.steps = 0
+        self.disturbances = self._round_disturbances()
+        if self.disturbances.wind_on != wind_on:  # W's choice holds for the match
             self.disturbances.toggle_wind()
 
     def new_match(self) -> None:
@@ -131,3 +151,26 @@ class VersusMatch:
             if result is not None:
                 return result
         raise RuntimeError("round did not end")
+
+
+def round_step_disturbances(disturbances: Disturbances, steps: int) -> tuple[float, float]:
+    """The level's poke before the step after ``steps`` steps (0.0: none) and that step's wind."""
+    return disturbances.scheduled_poke(steps), disturbances.next_wind()
+
+
+def play_side_alone(arena: Arena, level: Level, seed: int, until: int | None = None) -> int:
+    """One side of a versus round on ``level`` with round seed ``seed``, played without the other:
+    ``arena`` (on the level's physics) is reset to that seed and gets the level's wind and pokes
+    at the very steps :class:`VersusMatch` gives them, so its score is the one it makes in the
+    match. With ``until``, it stops once it has survived that many steps (the round's result is
+    known then); its score."""
+    arena.reset(seed)
+    disturbances = Disturbances(seed, schedule=level.disturbances)
+    steps = 0
+    while not arena.done and (until is None or arena.score < until):
+        poke, wind = round_step_disturbances(disturbances, steps)
+        if poke:
+            arena.poke(poke)
+        arena.step(wind)
+        steps += 1
+    return arena.score

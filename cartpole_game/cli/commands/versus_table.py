@@ -7,18 +7,22 @@ from statistics import fmean
 
 from cartpole_game.agents import load_agent
 from cartpole_game.game.config import RunConfig
-from cartpole_game.game.scenes.versus import handicap_side
+from cartpole_game.game.scenes.versus import handicap_side, match_level
 from cartpole_game.sim.arena import fresh_seed
 from cartpole_game.sim.versus import VersusMatch
 
 
 def run_headless_match(config: RunConfig, as_json: bool = False) -> int:
     """Play ``config.episodes`` rounds (default: ``config.rounds``) and print one line each."""
-    left, right = (handicap_side(load_agent(spec), config) for spec in (config.left, config.right))
+    left, right = (
+        handicap_side(load_agent(spec), config, spec) for spec in (config.left, config.right)
+    )
     episodes = config.episodes or config.rounds
     seed = config.seed if config.seed is not None else fresh_seed()
-    # One long match: the tally covers every round played.
-    match = VersusMatch(left, right, seed=seed, rounds=episodes)
+    level = match_level(config)
+    # One long match: the tally covers every round played (best of 2N-1, so no side has won it
+    # before the last round and every round stays in the tally).
+    match = VersusMatch(left, right, seed=seed, rounds=2 * episodes - 1, level=level)
     print(
         f"{'round':>5}  {'left ' + left.name:>14}  {'right ' + right.name:>14}  {'winner':>8}  {'by':>4}"
     )
@@ -45,6 +49,7 @@ def run_headless_match(config: RunConfig, as_json: bool = False) -> int:
     summary = {
         "left": config.left,
         "right": config.right,
+        "level": level.number,
         "seed": seed,
         "episodes": len(results),
         "wins": wins,
@@ -61,7 +66,8 @@ def run_headless_match(config: RunConfig, as_json: bool = False) -> int:
         ],
     }
     print(
-        f"tally: {left.name} {wins['left']} – {wins['right']} {right.name}"
+        f"tally on level {level.number} {level.name}: "
+        f"{left.name} {wins['left']} – {wins['right']} {right.name}"
         f" ({wins['draw']} drawn); mean {mean['left']:.1f} vs {mean['right']:.1f}"
     )
     if as_json:

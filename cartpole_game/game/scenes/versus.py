@@ -13,7 +13,9 @@ import numpy as np
 import pygame
 
 from cartpole_game.game.arguments import (
+    FAIR,
     HUMAN,
+    add_level_argument,
     agent_choices,
     handicap_spec,
     positive_int,
@@ -31,10 +33,11 @@ from cartpole_game.game.scenes.versus_draw import RESULT_REGION, VIEWS, Drag, Ve
 from cartpole_game.game.scenes.versus_draw import side_title as side_title
 from cartpole_game.game.summary import EpisodeSummary, summarize
 from cartpole_game.sim.actions import PUSH_LEFT, PUSH_RIGHT
+from cartpole_game.sim.arena import EndReason
 from cartpole_game.sim.controllers import Controller, HumanController
 from cartpole_game.sim.disturbances import poke_from_drag
-from cartpole_game.sim.handicap import handicapped, parse_handicap
-from cartpole_game.sim.levels import LEVELS
+from cartpole_game.sim.handicap import Handicap, fair_handicap, handicapped, parse_handicap
+from cartpole_game.sim.levels import LEVELS, Level
 from cartpole_game.sim.versus import VersusMatch
 
 ROUND_DELAY = 3.0  # seconds the round result shows before the next round (N: at once)
@@ -56,15 +59,24 @@ class VersusScene(Scene):
     bindings = VERSUS
 
     def __init__(
-        self, ctx: SceneContext, left: Controller, right: Controller, rounds: int | None = None
+        self,
+        ctx: SceneContext,
+        left: Controller,
+        right: Controller,
+        rounds: int | None = None,
+        level: Level | None = None,
     ) -> None:
         super().__init__(ctx)
         seed = ctx.config.seed
+        self.level = level or match_level(ctx.config)
+        if ctx.config.loop.time_scale is None:  # no --time-scale: the level's own speed
+            ctx.time_scale = self.level.time_scale
         self.match = VersusMatch(
             left,
             right,
             seed=seed if seed is not None else _fresh_seed(),
             rounds=rounds if rounds is not None else ctx.config.rounds,
+            level=self.level,
         )
         self.controllers = (left, right)
         humans = [c for c in self.controllers if isinstance(c, HumanController)]
@@ -174,7 +186,7 @@ class VersusScene(Scene):
             self.drag = None
         elif event.type == pygame.JOYAXISMOTION:
             pad_human = self._human_for_side(0)  # the pad drives the left side, as its buttons do
-            if pad_human is not None and move_stick(pad_human, event, analog=False):
+            if pad_human is not None and move_stick(pad_human, event, self.level.analog):
                 self.waiting = False
         elif event.type in DEVICE_EVENTS:
             # A gamepad plugged in or pulled out: let go of what it held, and pause a round.
@@ -243,18 +255,18 @@ class VersusScene(Scene):
         result = self.match.step_many(steps)
         for was_alive, arena in zip(alive, self.match.arenas, strict=True):
             if was_alive and arena.done:
-                self.ctx.sounds.play("win" if arena.score >= 500 else "fall")
+                won = arena.end_reason is EndReason.MAX_STEPS
+                self.ctx.sounds.play("win" if won else "fall")
         if result is not None:
             self.ctx.episode_finished(*self.round_summaries())
 
     def round_summaries(self) -> list[EpisodeSummary]:
-        """The round's two episodes for the session summary, left then right (CartPole-v1)."""
-        v1 = LEVELS[-1]
+        """The round's two episodes for the session summary, left then right, on the level."""
         return [
             summarize(
                 arena,
                 self.mode_name,
-                (v1.number, v1.name),
+                (self.level.number, self.level.name),
                 self.ctx.time_scale,
                 counted=False,  # versus keeps no high scores
                 human_name=controller.name if isinstance(controller, HumanController) else None,
@@ -313,12 +325,14 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rounds", type=positive_int, default=3, metavar="N", help="best of N rounds (default 3)"
     )
+    add_level_argument(parser, f"{LEVELS[-1].number} ({LEVELS[-1].name})")
     parser.add_argument(
         "--handicap",
         type=handicap_spec,
-        metavar="delay:K|noise:P",
-        help="slow the agents down: they see the state K steps late, or push at random a "
-        "share P of the time",
+        metavar="delay:K|rate:K|noise:P|fair",
+        help="slow the agents down: they see the state K steps late, decide only every K "
+        "steps, or push at random a share P of the time; fair: each agent the setting the "
+        "bench found fair on the level",
     )
     parser.add_argument(
         "--json",
@@ -330,16 +344,33 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
 def _make_scene(services: ModeServices) -> VersusScene:
     config = services.config
     left, right = (
-        handicap_side(services.side(spec), config) for spec in (config.left, config.right)
+        handicap_side(services.side(spec), config, spec) for spec in (config.left, config.right)
     )
     return VersusScene(services.ctx, left, right)
 
 
-def handicap_side(side: Controller, config: RunConfig) -> Controller:
-    """An agent side with the match's handicap (a human side as it is)."""
-    if config.handicap is None or isinstance(side, HumanController):
+def match_level(config: RunConfig) -> Level:
+    """The level a versus match of ``config`` plays: ``--level``, else CartPole-v1."""
+    return LEVELS[config.level - 1] if config.level is not None else LEVELS[-1]
+
+
+def side_handicap(spec: str, config: RunConfig) -> Handicap | None:
+    """The handicap of the side ``spec`` (``human``, an agent name or file) in ``config``'s match:
+    none for a human; with ``fair``, the bench's fair setting of that shipped agent on the level
+    (none for an agent file, which the bench never measured)."""
+    if spec == HUMAN or config.handicap is None:
+        return None
+    if config.handicap == FAIR:
+        return fair_handicap(match_level(config).number, spec)
+    return parse_handicap(config.handicap)
+
+
+def handicap_side(side: Controller, config: RunConfig, spec: str) -> Controller:
+    """The side ``spec`` loaded as ``side``, with the match's handicap (a human side as it is)."""
+    handicap = None if isinstance(side, HumanController) else side_handicap(spec, config)
+    if handicap is None:
         return side
-    return handicapped(side, parse_handicap(config.handicap), seed=config.seed or 0)
+    return handicapped(side, handicap, seed=config.seed or 0)
 
 
 def _agents(config: RunConfig) -> tuple[str, ...]:
@@ -356,6 +387,7 @@ MODE = ModeSpec(
         "right": args.right,
         "rounds": args.rounds,
         "handicap": args.handicap,
+        "level": args.level,
     },
     agents=_agents,
     waits_for_player=lambda config: HUMAN in (config.left, config.right),

@@ -14,11 +14,12 @@ from cartpole_game.game.render.arena_view import lerp_color
 from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
 from cartpole_game.game.render.hud import BANNER_HEIGHT, banner_width
 from cartpole_game.game.render.layout import SpriteEntry, place_clear
-from cartpole_game.game.render.theme import blit_text
+from cartpole_game.game.render.theme import blit_text, fit_text
 from cartpole_game.game.render.transform import WorldView
 from cartpole_game.game.scenes.base import SceneContext
 from cartpole_game.sim.arena import Arena, EndReason
 from cartpole_game.sim.controllers import Controller, HumanController
+from cartpole_game.sim.levels import Level
 from cartpole_game.sim.versus import VersusMatch
 
 VIEWS = (
@@ -31,14 +32,28 @@ RESULT_WIDEST = 760
 
 # A pole being dragged: the side, where the drag started, and where the pointer is now.
 Drag = tuple[int, tuple[int, int], tuple[int, int]]
+COLUMN_WIDTH = 140  # a side's name in the match summary's table, at most
+
+
+def level_title(level: Level, time_scale: float) -> str:
+    """The level a match plays and the speed it runs at: "Level 3 Half speed · 0.5×"."""
+    return f"Level {level.number} {level.name} · {time_scale:g}×"
+
+
+def side_name(controller: Controller) -> str:
+    """ "YOU", or the agent's name: "DQN"."""
+    return "YOU" if isinstance(controller, HumanController) else controller.name.upper()
 
 
 def side_title(controller: Controller) -> str:
     """ "YOU", or the agent's name with its handicap: "DQN (sees 4 steps late)"."""
-    if isinstance(controller, HumanController):
-        return "YOU"
-    handicap = getattr(controller, "handicap", None)
-    return controller.name.upper() + (f" ({handicap})" if handicap else "")
+    handicap = _handicap(controller)
+    return side_name(controller) + (f" ({handicap})" if handicap else "")
+
+
+def _handicap(controller: Controller) -> object:
+    """The side's handicap (None for none): a handicapped agent says it in plain words."""
+    return getattr(controller, "handicap", None)
 
 
 class VersusPainter:
@@ -199,6 +214,7 @@ class VersusPainter:
         pal = self.ctx.theme.palette
         left, right = (side_title(c) for c in self.controllers)
         text = (
+            f"{level_title(self.match.level, self.ctx.time_scale)}   ·   "
             f"round {self.match.round_number} of best-of-{self.match.rounds}   ·   "
             f"{left} {self.match.wins('left')} – {self.match.wins('right')} {right}"
         )
@@ -227,7 +243,7 @@ class VersusPainter:
         theme = self.ctx.theme
         pal = theme.palette
         match = self.match
-        names = [side_title(c) for c in self.controllers]
+        names = [side_name(c) for c in self.controllers]  # the handicaps go under the title
         winner = match.match_winner
         left, right = match.wins("left"), match.wins("right")
         if winner == "draw":
@@ -237,7 +253,7 @@ class VersusPainter:
             name = names[0 if winner == "left" else 1]
             title, color = f"{name} wins the match {first}–{second}", pal.good
         rows = len(match.results)
-        rect = pygame.Rect(0, 0, 620, 176 + 30 * rows)
+        rect = pygame.Rect(0, 0, 620, 196 + 30 * rows)
         rect.center = (640, 360)
         # The match is over: its summary covers the arenas on purpose, opaque.
         self.ctx.hud.blit_panel(surface, "match summary", rect, 255, covers=True)
@@ -248,9 +264,15 @@ class VersusPainter:
             border_top_left_radius=12,
             border_top_right_radius=12,
         )
+        title = fit_text(theme, title, 34, rect.width - 32, bold=True)
         blit_text(surface, theme, title, 34, color, (rect.centerx, rect.top + 22), "midtop", True)
+        handicaps = [f"{side_name(c)} {_handicap(c)}" for c in self.controllers if _handicap(c)]
+        where = "  ·  ".join([f"on {level_title(match.level, self.ctx.time_scale)}", *handicaps])
+        where = fit_text(theme, where, 16, rect.width - 32)
+        blit_text(surface, theme, where, 16, pal.text_dim, (rect.centerx, rect.top + 68), "midtop")
         columns = (rect.left + 90, rect.left + 250, rect.left + 400, rect.left + 540)
-        top = rect.top + 84
+        top = rect.top + 104
+        names = [fit_text(theme, name, 20, COLUMN_WIDTH, bold=True) for name in names]
         for x, label in zip(columns, ("round", names[0], names[1], "winner"), strict=True):
             blit_text(surface, theme, label, 16, pal.text_dim, (x, top), "midtop", bold=True)
         for i, result in enumerate(match.results):
@@ -285,7 +307,7 @@ class VersusPainter:
     def _draw_result(self, surface: pygame.Surface) -> None:
         pal = self.ctx.theme.palette
         result = self.match.results[-1]
-        names = [side_title(c) for c in self.controllers]
+        names = [side_name(c) for c in self.controllers]  # the headers name the handicaps
         if result.winner == "draw":
             title = f"Draw — both lasted {result.left_score}"
         else:

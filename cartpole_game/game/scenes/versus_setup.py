@@ -1,24 +1,24 @@
-"""The versus setup: the menu's "Versus" chooses both sides, the rounds and the agents' handicap.
+"""The versus setup: the menu's "Versus" chooses both sides, the level, the rounds and the agents'
+handicap.
 
 A side is a human, a shipped agent, or one of the newest agent files in the data directory's
 ``checkpoints/`` folder (where the live training view saves), so a network just trained can race
-at once. ↑/↓ choose a row, ←/→ change it, Enter starts the match; a file that cannot be loaded
-says so in a toast and the setup stays. The command line's ``versus`` mode is unchanged.
+at once. The level starts at the one the player is on in the ladder, the handicap at "fair for
+this level" (:mod:`cartpole_game.game.scenes.versus_choices` has what each row offers). ↑/↓
+choose a row, ←/→ change it, Enter starts the match; a file that cannot be loaded says so in a
+toast and the setup stays. The command line's ``versus`` mode is unchanged.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 
 import pygame
 
-from cartpole_game.agents.registry import named_agents
 from cartpole_game.core.errors import FileFormatError, UserFacingError
-from cartpole_game.core.text import drawable, drawable_path
-from cartpole_game.game.arguments import HUMAN
+from cartpole_game.core.text import drawable
+from cartpole_game.game.arguments import FAIR, HUMAN
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.tables import VERSUS_SETUP
 from cartpole_game.game.render.layout import VERSUS_SETUP_LAYOUT
@@ -26,59 +26,30 @@ from cartpole_game.game.render.theme import Color, Theme, blit_text, fit_text
 from cartpole_game.game.scenes.base import MenuEntry, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, draw_toasts
 from cartpole_game.game.scenes.versus import VersusScene, handicap_side
+from cartpole_game.game.scenes.versus_choices import (
+    ROUNDS,
+    Choice,
+    fair_detail,
+    fair_words,
+    handicap_choices,
+    handicap_label,
+    level_choices,
+    rounds_detail,
+    rounds_label,
+    side_choices,
+)
+from cartpole_game.game.scenes.versus_draw import level_title
 from cartpole_game.sim.controllers import Controller
-from cartpole_game.sim.handicap import parse_handicap
+from cartpole_game.sim.levels import LEVELS, Level
 
-RECENT_FILES = 5  # the newest agent files offered as sides
-ROUNDS = (1, 3, 5)
-HANDICAPS: tuple[str | None, ...] = (None, "delay:2", "delay:4", "noise:0.1", "noise:0.2")
 CANNOT = "Cannot use"  # a toast about a side that cannot play starts so
-ROW_TITLES = ("Left side", "Right side", "Rounds", "Agents' handicap")
+LEFT, RIGHT, LEVEL, ROUNDS_ROW, HANDICAP = range(5)  # the rows, top to bottom
+ROW_TITLES = ("Left side", "Right side", "Level", "Rounds", "Agents' handicap")
 
-PANEL = pygame.Rect(64, 132, 1152, 392)
-ROW_HEIGHT = 90
-VALUE_BOX = pygame.Rect(560, 0, 600, 50)  # x and size; each row sets its top
-SUMMARY = pygame.Rect(64, 540, 1152, 112)
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One value a row can take: what it means (``value``), its name and a line about it."""
-
-    value: object
-    label: str
-    detail: str
-
-
-def recent_agent_files(data_dir: Path, limit: int = RECENT_FILES) -> list[Path]:
-    """The newest ``.safetensors`` files in ``data_dir/checkpoints``, newest first (none if the
-    folder is missing or unreadable)."""
-    folder = data_dir / "checkpoints"
-    found: list[tuple[float, str, Path]] = []
-    try:
-        for path in folder.glob("*.safetensors"):
-            try:
-                if path.is_file():
-                    found.append((path.stat().st_mtime, path.name, path))
-            except OSError:
-                continue
-    except OSError:
-        return []
-    found.sort(key=lambda item: (-item[0], item[1]))
-    return [path for _, _, path in found[:limit]]
-
-
-def side_choices(data_dir: Path) -> list[Choice]:
-    """Human, each shipped agent, then the recent agent files."""
-    choices = [Choice(HUMAN, "Human (you)", "you push with ← / → (or A / D, or a pad)")]
-    choices += [Choice(name, name, "a shipped agent") for name in named_agents()]
-    for path in recent_agent_files(data_dir):
-        try:
-            saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
-        except (OSError, ValueError, OverflowError):
-            saved = "at an unknown time"
-        choices.append(Choice(str(path), drawable_path(path.name), f"agent file, saved {saved}"))
-    return choices
+PANEL = pygame.Rect(64, 116, 1152, 404)
+ROW_HEIGHT = 76
+VALUE_BOX = pygame.Rect(560, 0, 600, 44)  # x and size; each row sets its top
+SUMMARY = pygame.Rect(64, 532, 1152, 128)
 
 
 def fit_middle(theme: Theme, text: str, size: int, max_width: int, bold: bool = False) -> str:
@@ -96,18 +67,6 @@ def fit_middle(theme: Theme, text: str, size: int, max_width: int, bold: bool = 
     return head + "…" + tail
 
 
-def rounds_label(rounds: int) -> str:
-    return "1 round" if rounds == 1 else f"best of {rounds}"
-
-
-def rounds_detail(rounds: int) -> str:
-    return "a single round decides" if rounds == 1 else f"the first to win {rounds // 2 + 1} rounds"
-
-
-def handicap_label(spec: str | None) -> str:
-    return "none" if spec is None else str(parse_handicap(spec))
-
-
 class VersusSetupScene(Scene):
     bindings = VERSUS_SETUP
 
@@ -117,15 +76,18 @@ class VersusSetupScene(Scene):
         self.rows: list[list[Choice]] = [
             sides,
             sides,
+            level_choices(),
             [Choice(n, rounds_label(n), rounds_detail(n)) for n in ROUNDS],
-            [Choice(h, handicap_label(h), "for the agent sides only") for h in HANDICAPS],
+            handicap_choices(),
         ]
         config = ctx.config
+        level = config.level if config.level is not None else ctx.progress.current_level().number
         self.chosen = [
-            self._index_of(0, config.left, 0),
-            self._index_of(1, config.right, 1),
-            self._index_of(2, config.rounds, 1),
-            self._index_of(3, config.handicap, 0),
+            self._index_of(LEFT, config.left, 0),
+            self._index_of(RIGHT, config.right, 1),
+            self._index_of(LEVEL, level, len(LEVELS) - 1),
+            self._index_of(ROUNDS_ROW, config.rounds, 1),
+            self._index_of(HANDICAP, config.handicap or FAIR, 0),
         ]
         self.selected = 0
         self._row_rects: list[pygame.Rect] = []
@@ -144,17 +106,29 @@ class VersusSetupScene(Scene):
 
     @property
     def sides(self) -> tuple[str, str]:
-        return str(self.value(0)), str(self.value(1))
+        return str(self.value(LEFT)), str(self.value(RIGHT))
+
+    def side_names(self) -> list[tuple[str, str]]:
+        """Each side's spec and the name the setup shows for it."""
+        return [
+            (spec, self.rows[row][self.chosen[row]].label) for row, spec in enumerate(self.sides)
+        ]
+
+    @property
+    def level(self) -> Level:
+        number = self.value(LEVEL)
+        assert isinstance(number, int)
+        return LEVELS[number - 1]
 
     @property
     def rounds(self) -> int:
-        rounds = self.value(2)
+        rounds = self.value(ROUNDS_ROW)
         assert isinstance(rounds, int)
         return rounds
 
     @property
     def handicap(self) -> str | None:
-        handicap = self.value(3)
+        handicap = self.value(HANDICAP)
         return handicap if isinstance(handicap, str) else None
 
     # -- input --------------------------------------------------------------------------------
@@ -214,17 +188,17 @@ class VersusSetupScene(Scene):
         """Enter: load both sides (a bad file: a toast, and the setup stays) and play."""
         services = self.ctx.services
         assert services is not None, "the app gives the context its services"
-        config = replace(self.ctx.config, handicap=self.handicap)
+        config = replace(self.ctx.config, handicap=self.handicap, level=self.level.number)
         controllers: list[Controller] = []
         for row, spec in enumerate(self.sides):
             try:
-                controllers.append(handicap_side(services.side(spec), config))
+                controllers.append(handicap_side(services.side(spec), config, spec))
             except Exception as exc:  # a corrupt or vanished file: say so, stay here
                 self._cannot(self.rows[row][self.chosen[row]].label, exc)
                 return
         left, right = controllers
         try:
-            scene = VersusScene(self.ctx, left, right, rounds=self.rounds)
+            scene = VersusScene(self.ctx, left, right, rounds=self.rounds, level=self.level)
         except Exception as exc:  # an agent that loads but cannot act (e.g. the wrong shapes)
             self._cannot(f"{left.name} vs {right.name}", exc)
             return
@@ -247,21 +221,21 @@ class VersusSetupScene(Scene):
         theme = self.ctx.theme
         pal = theme.palette
         surface.fill(pal.sky_bottom)
-        blit_text(surface, theme, "Versus", 48, pal.text, (64, 40), bold=True)
+        blit_text(surface, theme, "Versus", 48, pal.text, (64, 24), bold=True)
         blit_text(
             surface,
             theme,
             "Two carts, the same start, the same pokes and wind: who lasts longer?",
             18,
             pal.text_dim,
-            (66, 100),
+            (66, 84),
         )
         surface.blit(self.ctx.hud.panel(PANEL.size, 235), PANEL)
         self._row_rects = []
         self._arrow_rects = []
         for row, title in enumerate(ROW_TITLES):
             rect = pygame.Rect(
-                PANEL.left + 12, PANEL.top + 12 + row * (ROW_HEIGHT + 2), PANEL.width - 24, 88
+                PANEL.left + 12, PANEL.top + 8 + row * (ROW_HEIGHT + 2), PANEL.width - 24, 76
             )
             self._draw_row(surface, rect, row, title)
             self._row_rects.append(rect)
@@ -294,14 +268,14 @@ class VersusSetupScene(Scene):
             title,
             26,
             pal.accent if chosen_row else pal.text,
-            (rect.left + 22, rect.top + 14),
+            (rect.left + 22, rect.top + 8),
             bold=True,
         )
         count = len(self.rows[row])
         position = f"{self.chosen[row] + 1} of {count}"
-        blit_text(surface, theme, position, 15, pal.text_dim, (rect.left + 24, rect.top + 54))
+        blit_text(surface, theme, position, 15, pal.text_dim, (rect.left + 24, rect.top + 46))
         choice = self.rows[row][self.chosen[row]]
-        box = VALUE_BOX.move(0, rect.top + 8)
+        box = VALUE_BOX.move(0, rect.top + 6)
         pygame.draw.rect(surface, pal.sky_bottom, box, border_radius=8)
         pygame.draw.rect(
             surface, pal.accent if chosen_row else pal.panel_edge, box, width=2, border_radius=8
@@ -316,11 +290,13 @@ class VersusSetupScene(Scene):
         blit_text(surface, theme, label, 22, pal.text, box.center, "center", bold=True)
         detail = self._detail(row, choice)
         detail = fit_text(theme, detail, 15, box.width - 16)
-        blit_text(surface, theme, detail, 15, pal.text_dim, (box.centerx, box.bottom + 6), "midtop")
+        blit_text(surface, theme, detail, 15, pal.text_dim, (box.centerx, box.bottom + 4), "midtop")
 
     def _detail(self, row: int, choice: Choice) -> str:
-        if row == 3 and all(side == HUMAN for side in self.sides):
+        if row == HANDICAP and all(side == HUMAN for side in self.sides):
             return "no agent side to handicap"
+        if row == HANDICAP and choice.value == FAIR:
+            return fair_detail(self.level.number, self.side_names())
         return choice.detail
 
     @staticmethod
@@ -340,41 +316,49 @@ class VersusSetupScene(Scene):
         pal = theme.palette
         surface.blit(self.ctx.hud.panel(SUMMARY.size, 235), SUMMARY)
         width = (SUMMARY.width - 320 - 60) // 2  # each side's name, around the "vs"
-        names = [
-            fit_middle(theme, self.rows[i][self.chosen[i]].label, 26, width, True) for i in (0, 1)
-        ]
+        names = [fit_middle(theme, name, 26, width, True) for _, name in self.side_names()]
         blit_text(
             surface,
             theme,
             f"{names[0]}  vs  {names[1]}",
             26,
             pal.text,
-            (SUMMARY.left + 24, SUMMARY.top + 18),
+            (SUMMARY.left + 24, SUMMARY.top + 14),
             bold=True,
         )
-        terms = rounds_label(self.rounds)
-        agents = sum(side != HUMAN for side in self.sides)
-        if self.handicap is not None and agents:
-            terms += f"  ·  agent handicap: {handicap_label(self.handicap)}"
-        blit_text(
-            surface,
-            theme,
-            fit_text(theme, terms, 18, SUMMARY.width - 320),
-            18,
-            pal.text_dim,
-            (SUMMARY.left + 26, SUMMARY.top + 64),
-        )
-        button = pygame.Rect(SUMMARY.right - 264, SUMMARY.top + 28, 240, 56)
+        speed = self.ctx.config.loop.time_scale or self.level.time_scale
+        terms = f"{level_title(self.level, speed)}  ·  {rounds_label(self.rounds)}  ·  no medals"
+        for line, y in ((terms, 56), (self._handicap_terms(), 86)):
+            blit_text(
+                surface,
+                theme,
+                fit_text(theme, line, 18, SUMMARY.width - 320),
+                18,
+                pal.text_dim,
+                (SUMMARY.left + 26, SUMMARY.top + y),
+            )
+        button = pygame.Rect(SUMMARY.right - 264, SUMMARY.top + 36, 240, 56)
         pygame.draw.rect(surface, pal.accent, button, border_radius=10)
         blit_text(
             surface, theme, "Start  (Enter)", 22, pal.sky_bottom, button.center, "center", bold=True
         )
         self._start_rect = button
 
+    def _handicap_terms(self) -> str:
+        """The agents' handicap in words ("" when there is no agent side or no handicap)."""
+        names = self.side_names()
+        agents = [(spec, name) for spec, name in names if spec != HUMAN]
+        if self.handicap is None or not agents:
+            return ""
+        if self.handicap != FAIR:
+            return f"agent handicap: {handicap_label(self.handicap)}"
+        fair = [fair_words(self.level.number, spec, name) for spec, name in dict.fromkeys(agents)]
+        return "fair handicap: " + " · ".join(fair)
+
 
 MODE = ModeSpec(
     name="versus-setup",
-    help="choose the versus sides, the rounds and a handicap, then play",
+    help="choose the versus sides, the level, the rounds and a handicap, then play",
     make_scene=lambda services: VersusSetupScene(services.ctx),
     menu=MenuEntry("Versus", "you against an agent, side by side: choose the sides"),
 )
