@@ -25,7 +25,7 @@ from cartpole_game.game.input.tables import GLOBAL
 from cartpole_game.game.loop import Clock, FixedStepAccumulator, RealClock, VirtualClock
 from cartpole_game.game.modes import MODES
 from cartpole_game.game.recording import GifRecorder, safe_name, save_png, take_screenshot
-from cartpole_game.game.render.layout import MIN_WINDOW
+from cartpole_game.game.render.layout import ARENA, MIN_WINDOW
 from cartpole_game.game.render.letterbox import fit, to_logical
 from cartpole_game.game.scenes.lesson import first_run_lesson
 from cartpole_game.game.summary import write_summary
@@ -226,9 +226,12 @@ class App:
             self._finish_recording()
             self.ctx.notify("The GIF reached its one-minute limit: recording stopped", 5.0)
         else:
-            self.pygame.draw.circle(
-                self.screen, (235, 70, 70), (self.screen.get_width() - 28, 104), 8
-            )
+            self.draw_recording_mark(self.screen)
+
+    def draw_recording_mark(self, surface: pygame.Surface) -> None:
+        """ "● REC" where the recorded scene keeps room for it (its ``recording_region``)."""
+        region = getattr(self.recorder.scene, "recording_region", None) or ARENA.rect("recording")
+        self.ctx.hud.draw_recording_mark(surface, region)
 
     def _finish_recording(self) -> None:
         # The scene recorded names it, even once paused over or closed (quitting pops it first).

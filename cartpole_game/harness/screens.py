@@ -368,9 +368,23 @@ def toasts(data_dir: Path) -> App:
 
 
 def recording(data_dir: Path) -> App:
-    app = play_running(data_dir)
+    """A GIF recording: on the broom, slow enough that the run is still on 15 frames later."""
+    app = play_waiting(data_dir)
+    tap(app, pygame.K_RIGHT)
+    tap(app, pygame.K_v)
+    frames(app, 15)
+    if not app.recorder.active:
+        raise RuntimeError("the recording stopped before the screenshot")
+    return app
+
+
+def versus_recording(data_dir: Path) -> App:
+    app = open_versus(data_dir)
+    tap(app, pygame.K_RIGHT)
     tap(app, pygame.K_v)
     frames(app, 10)
+    if not app.recorder.active:
+        raise RuntimeError("the recording stopped before the screenshot")
     return app
 
 
@@ -420,6 +434,7 @@ STATES: dict[str, StateDriver] = {
     "toasts-wind": wind_and_toasts,
     "toasts-menu": menu_toasts,
     "recording": recording,
+    "versus-recording": versus_recording,
 }
 SLOW_STATES: dict[str, StateDriver] = {  # torch and a worker process
     "train": train_view,
@@ -447,6 +462,8 @@ def capture(app: App) -> list[LayoutLog]:
         for scene in scenes[max(first, 0) :]:
             theme.layout_log = LayoutLog()
             scene.draw(scratch, app.accumulator.alpha)
+            if scene is scenes[-1] and app.recorder.active:
+                app.draw_recording_mark(scratch)  # drawn by the app over the top scene
             layers.append(theme.layout_log)
     finally:
         theme.layout_log = None

@@ -194,6 +194,15 @@ class Hud:
         if dotted:
             pygame.draw.circle(surface, pal.text, (rect.centerx, rect.top + 1), 2)
 
+    def draw_recording_mark(self, surface: pygame.Surface, region: pygame.Rect) -> None:
+        """A red dot and "REC" in ``region``: a GIF of this episode is being recorded."""
+        red = (235, 70, 70)
+        log_panel(self.theme, "recording", region)
+        pygame.draw.circle(surface, red, (region.left + 10, region.centery), 7)
+        blit_text(
+            surface, self.theme, "REC", 15, red, (region.left + 24, region.centery), "midleft", True
+        )
+
     def draw_wind(self, surface: pygame.Surface, wind: float, region: pygame.Rect) -> None:
         """The wind readout in ``region``: its force in newtons, and an arrow that grows with it."""
         pal = self.theme.palette

@@ -51,6 +51,7 @@ ARENA = Layout(
     "arena",
     (
         ("top_bar", (16, 12, 1248, 76)),
+        ("recording", (772, 38, 96, 24)),  # "● REC" while a GIF records: in the top bar's gap
         ("status", (16, 96, 900, 48)),  # one or two lines of mode figures and key hints
         ("decision", (936, 100, 328, 132)),  # what the agent is deciding
         ("cards", (16, 148, 1248, 260)),  # banners, the level card, the pause card
@@ -65,7 +66,13 @@ ARENA = Layout(
 MENU_LAYOUT = Layout("menu", (("toasts", (580, 556, 680, 62)),))
 LADDER_LAYOUT = Layout("ladder", (("toasts", (600, 28, 616, 62)),))
 VERSUS_SETUP_LAYOUT = Layout("versus setup", (("toasts", (720, 28, 496, 62)),))
-VERSUS_LAYOUT = Layout("versus", (("toasts", (280, 580, 720, 40)),))
+VERSUS_LAYOUT = Layout(
+    "versus",
+    (
+        ("recording", (1168, 8, 96, 26)),  # right of the tally line, above the side headers
+        ("toasts", (280, 580, 720, 40)),
+    ),
+)
 TRAIN_LAYOUT = Layout(
     "train",
     (

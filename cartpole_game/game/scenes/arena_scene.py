@@ -414,6 +414,8 @@ class ArenaScene(Scene):
     def draw_status_line(self, surface: pygame.Surface) -> None:
         """A line under the top bar for mode-specific figures (subclasses override)."""
 
+    recording_region = ARENA.rect("recording")  # where the app draws "● REC"
+
     def recording_label(self) -> tuple[str, str, int]:
         """(mode, agent, score) for naming a GIF of this episode."""
         agent = self.agent.name if self.agent is not None else "human"

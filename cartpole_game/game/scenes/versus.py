@@ -301,6 +301,8 @@ class VersusScene(Scene):
         )
         draw_toasts(surface, self.ctx, VERSUS_LAYOUT.rect("toasts"))
 
+    recording_region = VERSUS_LAYOUT.rect("recording")  # where the app draws "● REC"
+
     def recording_label(self) -> tuple[str, str, int]:
         names = "-vs-".join(c.name for c in self.controllers)
         return "versus", names, max(arena.score for arena in self.match.arenas)
