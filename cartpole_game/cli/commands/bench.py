@@ -1,8 +1,9 @@
 """``python play.py bench``: the performance figures the issues ask for, as a table and JSON.
 
 The measurements live in :mod:`cartpole_game.harness.bench_game` (frames, start-up, live
-training), :mod:`cartpole_game.harness.bench_agents` (training speed and reliability) and
-:mod:`cartpole_game.harness.bench_human` (how often a simulated player wins each level).
+training), :mod:`cartpole_game.harness.bench_agents` (training speed and reliability),
+:mod:`cartpole_game.harness.bench_human` (how often a simulated player wins each level) and
+:mod:`cartpole_game.harness.bench_handicap` (which agent handicap is a fair match on each level).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from cartpole_game.core.atomic import atomic_write_text
 from cartpole_game.core.errors import UsageError
-from cartpole_game.harness import bench_agents, bench_game, bench_human
+from cartpole_game.harness import bench_agents, bench_game, bench_handicap, bench_human
 
 SECTIONS = (
     "frames",
@@ -30,6 +31,7 @@ SECTIONS = (
     "throughput",
     "live",
     "human",
+    "handicap",
 )
 
 
@@ -90,6 +92,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="seed of the simulated player's episodes (default 0)",
     )
     parser.add_argument(
+        "--handicap-episodes",
+        type=int,
+        default=bench_handicap.EPISODES,
+        metavar="N",
+        help="versus rounds per level, agent and handicap, for the fair handicaps "
+        f"(default {bench_handicap.EPISODES})",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=Path("bench_results.json"),
@@ -109,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--frames must be at least 100, got {args.frames}")
     if args.human_episodes < 1:
         raise UsageError(f"--human-episodes must be at least 1, got {args.human_episodes}")
+    if args.handicap_episodes < 1:
+        raise UsageError(f"--handicap-episodes must be at least 1, got {args.handicap_episodes}")
 
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
@@ -127,6 +139,9 @@ def run(args: argparse.Namespace) -> int:
             "sb3": lambda: bench_agents.sb3_reference(args.sb3_seeds),
             "throughput": bench_agents.headless_training_throughput,
             "human": lambda: bench_human.human_benchmark(args.human_episodes, args.human_seed),
+            "handicap": lambda: bench_handicap.handicap_benchmark(
+                args.handicap_episodes, args.human_seed
+            ),
         }
         for name in wanted:
             print(f"measuring {name} ...", file=sys.stderr, flush=True)
@@ -134,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
     if "dqn" in results and "sb3" in results:
         results["sb3_over_ours"] = bench_agents.speedup_ratio(results["dqn"], results["sb3"])
     print(format_table(results))
+    if "handicap" in results:
+        print("\n" + bench_handicap.format_grid(results["handicap"]))
     try:
         atomic_write_text(args.out, json.dumps(results, indent=2) + "\n")
     except OSError as exc:
@@ -269,6 +286,8 @@ def format_table(results: dict[str, Any]) -> str:
                     target,
                 )
             )
+    if "handicap" in results:
+        rows += handicap_rows(results["handicap"])
     widths = [max(len(r[i]) for r in [("figure", "measured", "target"), *rows]) for i in range(3)]
     lines = [
         " | ".join(
@@ -278,3 +297,23 @@ def format_table(results: dict[str, Any]) -> str:
     lines.append("-+-".join("-" * w for w in widths))
     lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
     return "\n".join(lines)
+
+
+def handicap_rows(fig: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """One row per level and agent: its fair handicap, the simulated player's record against it
+    (wins-draws-losses) and whether the table the versus setup uses still says the same."""
+    rows = []
+    for level, by_agent in fig["fair"].items():
+        for agent in by_agent:
+            row = bench_handicap.fair_row(fig, int(level), agent)
+            table = bench_handicap.table_spec(int(level), agent)
+            verdict = "matches" if table == row["handicap"] else f"differs ({table})"
+            rows.append(
+                (
+                    f"fair handicap, level {level} {row['name']}, {agent}",
+                    f"{row['handicap']}: player wins {row['win_share']:.0%} of "
+                    f"{row['episodes']} ({row['wins']}-{row['draws']}-{row['losses']})",
+                    f"closest to 50%; table {verdict}",
+                )
+            )
+    return rows
