@@ -20,7 +20,7 @@ from sb3_contrib import QRDQN
 from stable_baselines3 import A2C, DQN, PPO
 
 from cartpole_game.agents import load_agent
-from tests.foreign_helpers import real_states, torch_bytes, write_zip
+from tests.foreign_helpers import real_states, scramble, torch_bytes, write_zip
 from tests.helpers import run_play
 
 SB3_VERSION = ".".join(stable_baselines3.__version__.split(".")[:2])
@@ -220,3 +220,35 @@ def test_eval_prints_the_agents_name(trained: dict[str, tuple[object, Path]]) ->
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"QR-DQN (SB3 {SB3_VERSION}) · {path.name}"), first
     assert re.search(r"mean \d+\.\d", result.stdout)
+
+
+@pytest.mark.parametrize("activation", ["ReLU", "Tanh", "ELU", "LeakyReLU", "Sigmoid", "SiLU"])
+def test_every_activation_sb3_can_name(tmp_path: Path, states: np.ndarray, activation: str) -> None:
+    act = getattr(torch.nn, activation)
+    q_net = scramble(
+        torch.nn.Sequential(
+            torch.nn.Linear(4, 16), act(), torch.nn.Linear(16, 16), act(), torch.nn.Linear(16, 2)
+        ),
+        seed=4,
+        std=2.0,  # wide enough that even a sigmoid network's choice varies
+    )
+    data = {
+        "policy_kwargs": {
+            ":type:": "<class 'dict'>",
+            ":serialized:": "gAWVAAAAAAAAAAA=",
+            "net_arch": [16, 16],
+            "activation_fn": f"<class 'torch.nn.modules.activation.{activation}'>",
+        }
+    }
+    state = {f"q_net.q_net.{k}": v for k, v in q_net.state_dict().items()}
+    path = write_zip(
+        tmp_path / "dqn.zip",
+        {"data": json.dumps(data).encode(), "policy.pth": torch_bytes(state)},
+    )
+    agent = load_agent(path)
+    with torch.no_grad():
+        q = q_net(torch.as_tensor(states)).numpy()
+    assert len(set(q.argmax(axis=1).tolist())) == 2
+    assert (agent.act_batch(states) == q.argmax(axis=1)).all()  # type: ignore[attr-defined]
+    np.testing.assert_allclose(agent.action_values(states[0]), q[0], rtol=1e-5, atol=1e-5)
+    assert agent.name == "DQN (SB3) · dqn.zip"  # no version file: no version in the name

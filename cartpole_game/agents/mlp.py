@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 import numpy as np
 
@@ -40,14 +41,16 @@ def _silu(x: Array) -> Array:
 
 # torch's activation classes (as SB3 writes them into a zip's ``data``), by lower-case name;
 # their defaults (LeakyReLU's slope 0.01, ELU's alpha 1) are the only ones a class name can mean.
-ACTIVATIONS: dict[str, Callable[[Array], Array]] = {
-    "relu": _relu,
-    "tanh": np.tanh,
-    "elu": _elu,
-    "leakyrelu": _leaky_relu,
-    "sigmoid": _sigmoid,
-    "silu": _silu,
-}
+ACTIVATIONS: Mapping[str, Callable[[Array], Array]] = MappingProxyType(
+    {
+        "relu": _relu,
+        "tanh": np.tanh,
+        "elu": _elu,
+        "leakyrelu": _leaky_relu,
+        "sigmoid": _sigmoid,
+        "silu": _silu,
+    }
+)
 
 
 ACTIVATION_NAMES = ("ReLU", "Tanh", "ELU", "LeakyReLU", "Sigmoid", "SiLU")  # as torch calls them

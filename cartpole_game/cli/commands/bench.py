@@ -2,8 +2,9 @@
 
 The measurements live in :mod:`cartpole_game.harness.bench_game` (frames, start-up, live
 training), :mod:`cartpole_game.harness.bench_agents` (training speed and reliability),
-:mod:`cartpole_game.harness.bench_human` (how often a simulated player wins each level) and
-:mod:`cartpole_game.harness.bench_handicap` (which agent handicap is a fair match on each level).
+:mod:`cartpole_game.harness.bench_human` (how often a simulated player wins each level),
+:mod:`cartpole_game.harness.bench_handicap` (which agent handicap is a fair match on each level)
+and :mod:`cartpole_game.harness.bench_foreign` (loading and playing agents from other libraries).
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from typing import Any
 
 from cartpole_game.core.atomic import atomic_write_text
 from cartpole_game.core.errors import UsageError
-from cartpole_game.harness import bench_agents, bench_game, bench_handicap, bench_human
+from cartpole_game.harness import (
+    bench_agents,
+    bench_foreign,
+    bench_game,
+    bench_handicap,
+    bench_human,
+)
 
 SECTIONS = (
     "frames",
@@ -32,6 +39,7 @@ SECTIONS = (
     "live",
     "human",
     "handicap",
+    "foreign",
 )
 
 
@@ -139,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
             "sb3": lambda: bench_agents.sb3_reference(args.sb3_seeds),
             "throughput": bench_agents.headless_training_throughput,
             "human": lambda: bench_human.human_benchmark(args.human_episodes, args.human_seed),
+            "foreign": lambda: bench_foreign.foreign_benchmark(Path(scratch)),
             "handicap": lambda: bench_handicap.handicap_benchmark(
                 args.handicap_episodes, args.human_seed
             ),
@@ -288,6 +297,8 @@ def format_table(results: dict[str, Any]) -> str:
             )
     if "handicap" in results:
         rows += handicap_rows(results["handicap"])
+    if "foreign" in results:
+        rows += bench_foreign.table_rows(results["foreign"])
     widths = [max(len(r[i]) for r in [("figure", "measured", "target"), *rows]) for i in range(3)]
     lines = [
         " | ".join(
