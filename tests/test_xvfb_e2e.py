@@ -19,6 +19,7 @@ import pytest
 
 from cartpole_game.game.render.layout import MIN_WINDOW
 from cartpole_game.game.render.theme import Palette
+from cartpole_game.harness.xwd import read_xwd
 from tests.helpers import REPO_ROOT, centroid_x, color_mask
 
 TOOLS = ("Xvfb", "xdotool", "xwd")
@@ -29,26 +30,6 @@ pytestmark = [
     pytest.mark.xvfb,
     pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)}"),
 ]
-
-
-def read_xwd(data: bytes) -> np.ndarray:
-    """Decode an xwd dump of a 24/32-bit TrueColor window into an (H, W, 3) RGB array."""
-    header = np.frombuffer(data[:100], dtype=">u4")
-    header_size, width, height = int(header[0]), int(header[4]), int(header[5])
-    byte_order, bits_per_pixel, bytes_per_line = int(header[7]), int(header[11]), int(header[12])
-    masks = [int(m) for m in header[14:17]]
-    ncolors = int(header[19])
-    assert bits_per_pixel == 32, f"unexpected xwd depth {bits_per_pixel}"
-    start = header_size + 12 * ncolors
-    raw = np.frombuffer(
-        data[start : start + height * bytes_per_line], dtype="<u4" if byte_order == 0 else ">u4"
-    )
-    pixels = raw.reshape(height, bytes_per_line // 4)[:, :width]
-    channels = []
-    for mask in masks:
-        shift = (mask & -mask).bit_length() - 1
-        channels.append(((pixels & mask) >> shift).astype(np.uint8))
-    return np.stack(channels, axis=-1)
 
 
 def free_display() -> int:
