@@ -79,7 +79,7 @@ class LadderScene(Scene):
             pal.text_dim,
             (66, 100),
         )
-        surface.blit(self.ctx.hud.panel(LIST_RECT.size, 235), LIST_RECT)
+        self.ctx.hud.blit_panel(surface, "levels", LIST_RECT, 235)
         self._rects = []
         for i, level in enumerate(LEVELS):
             rect = pygame.Rect(

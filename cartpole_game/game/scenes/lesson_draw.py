@@ -86,7 +86,7 @@ class LessonPainter:
         theme = self.ctx.theme
         pal = theme.palette
         rect = TOP_PANEL
-        surface.blit(self.ctx.hud.panel(rect.size, 225), rect)
+        self.ctx.hud.blit_panel(surface, "lesson panel", rect, 225)
         left = rect.left + 28
         blit_text(
             surface,
@@ -147,7 +147,7 @@ class LessonPainter:
 
     def _draw_bottom_message(self, surface: pygame.Surface, lesson: LessonSteps) -> None:
         rect = BOTTOM_PANEL
-        surface.blit(self.ctx.hud.panel(rect.size, 225), rect)
+        self.ctx.hud.blit_panel(surface, "lesson panel", rect, 225)
         blit_text(
             surface,
             self.ctx.theme,
@@ -163,7 +163,7 @@ class LessonPainter:
         theme = self.ctx.theme
         pal = theme.palette
         rect = BOTTOM_PANEL
-        surface.blit(self.ctx.hud.panel(rect.size, 225), rect)
+        self.ctx.hud.blit_panel(surface, "lesson panel", rect, 225)
         # Left column: the good taps so far.
         left = rect.left + 28
         blit_text(surface, theme, "GOOD TAPS", 15, pal.text_dim, (left, rect.top + 18), bold=True)
@@ -293,7 +293,7 @@ class LessonPainter:
         theme = self.ctx.theme
         pygame.draw.line(surface, color, start, end, 3)
         pygame.draw.circle(surface, color, start, 5)
-        surface.blit(self.ctx.hud.panel(rect.size, 235), rect)
+        self.ctx.hud.blit_panel(surface, "lesson card", rect, 235)
         pygame.draw.rect(surface, color, rect, width=2, border_radius=12)
         blit_text(surface, theme, title, 24, color, (rect.left + 20, rect.top + 14), bold=True)
         blit_text(surface, theme, body, 19, theme.palette.text, (rect.left + 20, rect.top + 54))
@@ -303,7 +303,7 @@ class LessonPainter:
         theme = self.ctx.theme
         pal = theme.palette
         rect = BOTTOM_PANEL
-        surface.blit(self.ctx.hud.panel(rect.size, 225), rect)
+        self.ctx.hud.blit_panel(surface, "lesson panel", rect, 225)
         level = lesson.next_level()
         seconds = level.goal_steps * level.physics.tau
         left = rect.left + 28
@@ -341,7 +341,7 @@ class LessonPainter:
         pal = theme.palette
         level = lesson.next_level()
         top = TOP_PANEL
-        surface.blit(self.ctx.hud.panel(top.size, 225), top)
+        self.ctx.hud.blit_panel(surface, "lesson panel", top, 225)
         pygame.draw.rect(
             surface,
             pal.good,
@@ -365,7 +365,7 @@ class LessonPainter:
             bold=True,
         )
         bottom = BOTTOM_PANEL
-        surface.blit(self.ctx.hud.panel(bottom.size, 225), bottom)
+        self.ctx.hud.blit_panel(surface, "lesson panel", bottom, 225)
         blit_text(
             surface,
             theme,

@@ -117,7 +117,8 @@ class MenuScene(Scene):
         step = min(62, (MENU_BOTTOM - top) // len(self.entries))  # more modes: closer rows
         title_size = 25 if step >= 60 else 22
         box = pygame.Rect(64, top - 14, 488, step * len(self.entries) + 24)
-        surface.blit(self.ctx.hud.panel(box.size, 250), box)  # opaque: the demo cart stays behind
+        # Opaque: the demo cart runs behind it, on purpose.
+        self.ctx.hud.blit_panel(surface, "menu", box, 250, covers=True)
         y = top
         for i, entry in enumerate(self.entries):
             rect = pygame.Rect(76, y, 464, step - 4)

@@ -230,7 +230,7 @@ class VersusSetupScene(Scene):
             pal.text_dim,
             (66, 84),
         )
-        surface.blit(self.ctx.hud.panel(PANEL.size, 235), PANEL)
+        self.ctx.hud.blit_panel(surface, "choices", PANEL, 235)
         self._row_rects = []
         self._arrow_rects = []
         for row, title in enumerate(ROW_TITLES):
@@ -314,7 +314,7 @@ class VersusSetupScene(Scene):
     def _draw_summary(self, surface: pygame.Surface) -> None:
         theme = self.ctx.theme
         pal = theme.palette
-        surface.blit(self.ctx.hud.panel(SUMMARY.size, 235), SUMMARY)
+        self.ctx.hud.blit_panel(surface, "summary", SUMMARY, 235)
         width = (SUMMARY.width - 320 - 60) // 2  # each side's name, around the "vs"
         names = [fit_middle(theme, name, 26, width, True) for _, name in self.side_names()]
         blit_text(
