@@ -229,3 +229,30 @@ def test_an_onnx_model_cannot_read_other_files(
     entry = weights.external_data.add()
     entry.key, entry.value = "location", "secret.bin"
     onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+
+
+def _export_any(module: nn.Module, inputs: tuple[torch.Tensor, ...], path: Path) -> Path:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module, inputs, str(path), opset_version=17, dynamo=False)
+    return path
+
+
+class TwoInputs(nn.Module):
+    def forward(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        return a + b
+
+
+def test_broken_onnx_files_get_one_line(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.onnx"
+    garbage.write_bytes(b"\x08\x08\x12\x07not a protobuf model at all")
+    assert "not a usable ONNX model" in refusal(garbage)
+    text = tmp_path / "text.onnx"
+    text.write_text('{"not": "a model"}')
+    assert "nor an agent from another library" in refusal(text)
+    lunar = _export_any(nn.Linear(8, 4), (torch.zeros(1, 8),), tmp_path / "lunar.onnx")
+    assert "CartPole gives 4 observations" in refusal(lunar)
+    three = _export_any(nn.Linear(4, 3), (torch.zeros(1, 4),), tmp_path / "three.onnx")
+    assert "neither 2 scores nor 1 action" in refusal(three)
+    two = _export_any(TwoInputs(), (torch.zeros(1, 4), torch.zeros(1, 4)), tmp_path / "two.onnx")
+    assert "2 inputs" in refusal(two)

@@ -168,7 +168,10 @@ def _describe_foreign(data: bytes) -> str:
             "not a cartpole_game checkpoint: this looks like a pickle/PyTorch file, "
             "which is never loaded because unpickling can run code"
         )
-    return "not a cartpole_game checkpoint (not a safetensors file)"
+    return (
+        "not a cartpole_game checkpoint (not a safetensors file), nor an agent from another "
+        "library (an SB3/RL-Zoo .zip, a PyTorch state dict, an ONNX model)"
+    )
 
 
 def _is_int(value: object) -> bool:

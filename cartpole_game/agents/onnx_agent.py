@@ -34,9 +34,14 @@ PROBES = np.array(
 )
 
 
-def _problem(exc: Exception) -> str:
+def _problem(exc: Exception, temp_path: str = "") -> str:
+    """onnxruntime's error, told in one short line (without the temporary copy's path)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return drawable(text.split(" : ")[-1], 120)
+    if temp_path:
+        text = text.replace(f"Load model from {temp_path} failed:", "").replace(temp_path, "it")
+    if " Error " in text:
+        text = text.split(" Error ", 1)[1]
+    return drawable(text.split(" : ")[-1].strip(), 120)
 
 
 def _session(data: bytes, shown: str) -> Any:
@@ -49,7 +54,7 @@ def _session(data: bytes, shown: str) -> Any:
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1  # a CartPole network is too small to share out
     options.inter_op_num_threads = 1
-    options.log_severity_level = 3  # errors reach the user as one line, not as log noise
+    options.log_severity_level = 4  # errors reach the user as one line, not as log noise
     with tempfile.TemporaryDirectory(prefix="cartpole_game-onnx-") as folder:
         path = os.path.join(folder, "agent.onnx")
         with open(path, "wb") as file:
@@ -63,7 +68,8 @@ def _session(data: bytes, shown: str) -> Any:
                     "not a usable ONNX model: its weights refer to other files (external data), "
                     "which the game never reads; export it as one file",
                 ) from None
-            raise FileFormatError(shown, f"not a usable ONNX model ({_problem(exc)})") from None
+            problem = _problem(exc, path)
+            raise FileFormatError(shown, f"not a usable ONNX model ({problem})") from None
 
 
 def _input(session: Any, shown: str) -> tuple[str, bool, bool]:

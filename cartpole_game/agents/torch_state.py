@@ -15,6 +15,7 @@ This is the one module of the agents layer that may import torch, and only insid
 from __future__ import annotations
 
 import io
+import warnings
 
 import numpy as np
 
@@ -76,7 +77,9 @@ def read_state_dict(data: bytes, shown: str, what: str) -> dict[str, np.ndarray]
     import torch  # only here: opening a PyTorch file is the one time the game needs torch
 
     try:
-        loaded = torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
+        with warnings.catch_warnings():  # its notes on odd pickles: the refusal below says it
+            warnings.simplefilter("ignore")
+            loaded = torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
     except Exception as exc:  # torch's refusal of a global, or a damaged archive
         raise FileFormatError(
             shown,
