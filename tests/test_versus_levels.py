@@ -186,3 +186,14 @@ def test_the_stick_pushes_in_proportion_where_the_level_allows_it(
         assert (0 < force < full) if level.analog else force == full  # a part, or a full push
     finally:
         app.close()
+
+
+def test_two_humans_are_named_by_their_side_and_a_goal_says_goal() -> None:
+    from cartpole_game.game.scenes.versus_draw import _ended, side_names
+    from cartpole_game.sim.arena import Arena, EndReason
+    from cartpole_game.sim.controllers import HumanController
+
+    assert side_names((HumanController(), HumanController())) == ("LEFT PLAYER", "RIGHT PLAYER")
+    arena = Arena(HumanController(), seed=1)
+    arena.end_reason = EndReason.MAX_STEPS
+    assert _ended(arena) == "Goal reached"

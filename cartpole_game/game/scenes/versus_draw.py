@@ -51,6 +51,21 @@ def side_title(controller: Controller) -> str:
     return side_name(controller) + (f" ({handicap})" if handicap else "")
 
 
+def side_names(controllers: tuple[Controller, Controller]) -> tuple[str, str]:
+    """Each side's name; two humans are told apart by their side, not both called "YOU"."""
+    if all(isinstance(c, HumanController) for c in controllers):
+        return ("LEFT PLAYER", "RIGHT PLAYER")
+    left, right = controllers
+    return side_name(left), side_name(right)
+
+
+def _ended(arena: Arena) -> str:
+    """How a side's round ended, in words that fit every level ("Goal reached", not "500")."""
+    if arena.end_reason is EndReason.MAX_STEPS:
+        return "Goal reached"
+    return arena.end_reason.value if arena.end_reason else ""
+
+
 def _handicap(controller: Controller) -> object:
     """The side's handicap (None for none): a handicapped agent says it in plain words."""
     return getattr(controller, "handicap", None)
@@ -65,6 +80,7 @@ class VersusPainter:
         self.ctx = ctx
         self.match = match
         self.controllers = controllers
+        self.names = side_names(controllers)
         self.obstacles: list[SpriteEntry | pygame.Rect] = []  # this frame's carts, poles, panels
 
     def draw(
@@ -97,6 +113,13 @@ class VersusPainter:
             self._draw_press_to_start(surface)
         if drag is not None:
             pygame.draw.line(surface, pal.accent, drag[1], drag[2], 3)
+
+    def title(self, controller: Controller) -> str:
+        """The side's name with its handicap: "DQN (sees 4 steps late)"."""
+        handicap = _handicap(controller)
+        side = next(i for i, c in enumerate(self.controllers) if c is controller)
+        name = self.names[side]
+        return name + (f" ({handicap})" if handicap else "")
 
     def _draw_press_to_start(self, surface: pygame.Surface) -> None:
         """On each human's own side, clear of the centre divider and of its cart and pole."""
@@ -166,7 +189,7 @@ class VersusPainter:
             blit_text(
                 surface,
                 ctx.theme,
-                f"{arena.end_reason.value if arena.end_reason else ''} — {arena.score}",
+                f"{_ended(arena)} — {arena.score}",
                 22,
                 ctx.theme.palette.bad,
                 (view.center_x, 300),
@@ -184,7 +207,7 @@ class VersusPainter:
         blit_text(
             surface,
             theme,
-            side_title(controller),
+            self.title(controller),
             24,
             pal.accent,
             (header.left + 18, header.top + 17),
@@ -212,7 +235,7 @@ class VersusPainter:
 
     def _draw_tally(self, surface: pygame.Surface) -> None:
         pal = self.ctx.theme.palette
-        left, right = (side_title(c) for c in self.controllers)
+        left, right = (self.title(c) for c in self.controllers)
         text = (
             f"{level_title(self.match.level, self.ctx.time_scale)}   ·   "
             f"round {self.match.round_number} of best-of-{self.match.rounds}   ·   "
@@ -243,7 +266,7 @@ class VersusPainter:
         theme = self.ctx.theme
         pal = theme.palette
         match = self.match
-        names = [side_name(c) for c in self.controllers]  # the handicaps go under the title
+        names = list(self.names)  # the handicaps go under the title
         winner = match.match_winner
         left, right = match.wins("left"), match.wins("right")
         if winner == "draw":
@@ -266,7 +289,11 @@ class VersusPainter:
         )
         title = fit_text(theme, title, 34, rect.width - 32, bold=True)
         blit_text(surface, theme, title, 34, color, (rect.centerx, rect.top + 22), "midtop", True)
-        handicaps = [f"{side_name(c)} {_handicap(c)}" for c in self.controllers if _handicap(c)]
+        handicaps = [
+            f"{name} {_handicap(c)}"
+            for name, c in zip(self.names, self.controllers, strict=True)
+            if _handicap(c)
+        ]
         where = "  ·  ".join([f"on {level_title(match.level, self.ctx.time_scale)}", *handicaps])
         where = fit_text(theme, where, 16, rect.width - 32)
         blit_text(surface, theme, where, 16, pal.text_dim, (rect.centerx, rect.top + 68), "midtop")
@@ -307,7 +334,7 @@ class VersusPainter:
     def _draw_result(self, surface: pygame.Surface) -> None:
         pal = self.ctx.theme.palette
         result = self.match.results[-1]
-        names = [side_name(c) for c in self.controllers]  # the headers name the handicaps
+        names = list(self.names)  # the headers name the handicaps
         if result.winner == "draw":
             title = f"Draw — both lasted {result.left_score}"
         else:
