@@ -27,7 +27,7 @@ from cartpole_game.game.scenes.train_view import (
     TrainViewScene,
     network_name,
 )
-from cartpole_game.training.live import _save_new
+from cartpole_game.training.live import save_new
 from tests.helpers import REPO_ROOT, color_mask, surface_pixels
 
 
@@ -154,10 +154,10 @@ def test_s_saves_now_names_the_file_and_escape_stops_and_saves(tmp_path: Path) -
 def test_a_save_never_replaces_a_file(tmp_path: Path) -> None:
     checkpoint = load_checkpoint(shipped_path("dqn"))
     target = tmp_path / "runs" / "live.safetensors"
-    where, error = _save_new(target, checkpoint)
+    where, error = save_new(target, checkpoint)
     assert (where, error) == (target, None)
     first = target.read_bytes()
-    where, error = _save_new(target, checkpoint)
+    where, error = save_new(target, checkpoint)
     assert (where, error) == (target.with_name("live-2.safetensors"), None)
     assert target.read_bytes() == first
     load_checkpoint(where)

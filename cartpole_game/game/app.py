@@ -31,6 +31,7 @@ from cartpole_game.game.scenes.lesson import first_run_lesson
 from cartpole_game.game.summary import write_summary
 from cartpole_game.sim.controllers import Controller, ExplainingController, HumanController
 from cartpole_game.sim.replay import Replay, load_replay
+from cartpole_game.training.live import TrainerWarmer
 
 
 class App:
@@ -56,6 +57,8 @@ class App:
         # Agents and replay files first: bad input is reported before a window opens.
         self.agents = {spec: load_agent(spec) for spec in mode.agents(config)}
         self.replay: Replay | None = load_replay(config.replay) if config.replay else None
+        # The menu starts a training worker in the background; closing the game ends it.
+        self.trainer_warmer = TrainerWarmer(config.train.algo, enabled=config.train.prewarm)
         virtual = config.headless and not mode.real_time
         self.clock = clock or (VirtualClock() if virtual else RealClock())
         self.window = _open_display(config)
@@ -261,6 +264,7 @@ class App:
             summary.extend(scene.running_episodes())
         while len(self.ctx.stack):
             self.ctx.stack.pop()
+        self.trainer_warmer.close()
         if self.recorder.active:
             self._finish_recording()
         # Quitting waits a moment for the GIF's last frames, then drops it rather than hang.

@@ -32,6 +32,7 @@ class TrainConfig:
     out: Path | None = None  # None: a new file under the data directory's checkpoints/
     stop_when_solved: bool = True
     pace: int = 3  # index into cartpole_game.training.live.PACES: real time, 4x, 16x, turbo
+    prewarm: bool = True  # the menu starts a worker in the background, so training starts at once
 
 
 @dataclass(frozen=True)

@@ -4,52 +4,40 @@ The worker process owns the trainer (and torch); the window's process only talks
 this session: pause, pace, save, stop, and a pipe of small updates (about 50 a second) with the
 new episode returns, evaluations, figures, the first training environment's state and, now and
 then, a snapshot of the weights. Two processes, two cores, no shared interpreter lock: drawing
-never slows training and training never freezes the window.
+never slows training and training never freezes the window. The worker's side, its saves and
+its halting once solved, is :mod:`cartpole_game.training.live_worker`.
 
-A run that solves with "once solved: stop" (or uses up its step budget) *halts*: the worker saves
-the best weights and stays, waiting, so the view's commands keep working — "keep training"
-resumes a solved run, "save" still saves. The worker exits only when the view stops it.
-
-Every save writes a new file (``NAME.safetensors``, then ``NAME-2``…; an existing file is never
-replaced) and says which; saving again with nothing better since writes nothing and says where
-the best already is. When the disk refuses, it saves to the temp folder instead and says where
-(``TrainingSession.fallback``); only if that fails too does it send the weights to the window's
-process, which keeps them in memory.
+Importing torch takes seconds, so a worker can be started ahead of time: the menu asks a
+:class:`TrainerWarmer` for one, which starts a :class:`WorkerProcess` that gets ready at a lower
+priority and then sleeps, using no CPU, until a session adopts it ("Train live" then shows
+learning at once) or the game closes and dismisses it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import multiprocessing as mp
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 import numpy as np
 
-from cartpole_game.agents.checkpoint import Checkpoint, save_with_fallback, unused_path
-from cartpole_game.core.text import drawable_path
-from cartpole_game.training.trainers import TrainerSpec, trainer_ref
-
-if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-    from multiprocessing.sharedctypes import Synchronized
-    from multiprocessing.synchronize import Event
-
-    from cartpole_game.training import Trainer, TrainProgress
-
-# Pace: trainer iterations per simulated 0.02 s step. None: as fast as it goes (turbo).
-PACES: tuple[tuple[str, int | None], ...] = (
-    ("real time", 1),
-    ("4×", 4),
-    ("16×", 16),
-    ("turbo", None),
+from cartpole_game.agents.checkpoint import Checkpoint
+from cartpole_game.training.live_worker import (
+    PACES,
+    Orders,
+    WorkerControls,
+    save_new,
+    worker_entry,
 )
-SEND_EVERY = 0.02  # seconds between updates to the window: 50 a second, like the game's steps
-SNAPSHOT_EVERY = 0.25  # seconds between weight snapshots for the preview
+from cartpole_game.training.trainers import TrainerSpec
+
+__all__ = ["PACES", "LiveView", "TrainerWarmer", "TrainingSession", "WorkerProcess", "save_new"]
+
+WORKER_NAME = "cartpole-trainer"  # a worker that trains (or has been told to)
+WARM_NAME = "cartpole-trainer-warm"  # a worker ready and waiting, not yet adopted
 
 
 @dataclass
@@ -92,42 +80,32 @@ class TrainingSession:
         checkpoint_path: Path,
         command: str = "",
         pace: int = len(PACES) - 1,
+        worker: WorkerProcess | None = None,
     ) -> None:
+        """A session for ``spec``; ``worker``: a warm worker to adopt, else a new one starts."""
         self.spec = spec
         self.checkpoint_path = checkpoint_path
-        ctx = mp.get_context("spawn")  # a clean interpreter: no SDL state copied by fork
-        self._receive, send = ctx.Pipe(duplex=False)
-        self._paused = ctx.Event()
-        self._stop = ctx.Event()
-        self._save = ctx.Event()
-        self._pace = ctx.Value("i", pace)
-        self._keep_going = ctx.Value("b", not spec.stop_when_solved)  # after solving
+        self.command = command
+        self.worker = worker or WorkerProcess(spec.algo)
+        self.adopted = worker is not None
+        self.process = self.worker.process
+        self._receive = self.worker.receive
+        controls = self.worker.controls
+        self._paused, self._stop, self._save = controls.paused, controls.stop, controls.save
+        self._pace, self._keep_going = controls.pace, controls.keep_going
+        self._pace.value = pace
+        self._keep_going.value = not spec.stop_when_solved  # after solving
         self._view = LiveView(algo=spec.algo)
         self.unsaved: Checkpoint | None = None  # the best weights, when the disk refused them
         self.fallback: Path | None = None  # where they went instead, when the target refused
         self.last_message = ""
-        self.process = ctx.Process(
-            target=_worker_main,
-            args=(
-                spec,
-                send,
-                self._paused,
-                self._stop,
-                self._save,
-                self._pace,
-                self._keep_going,
-                checkpoint_path,
-                command,
-            ),
-            name="cartpole-trainer",
-            daemon=True,  # never outlives the game
-        )
-        self._send_end = send
 
     # -- control ----------------------------------------------------------------------------
     def start(self) -> None:
-        self.process.start()
-        self._send_end.close()  # the worker holds the only writing end: EOF when it exits
+        """Start the worker (unless it is a warm one, already running) and tell it to train."""
+        if not self.worker.started:
+            self.worker.start()
+        self.worker.give_orders(Orders(self.spec, self.checkpoint_path, self.command))
 
     @property
     def alive(self) -> bool:
@@ -230,205 +208,103 @@ class TrainingSession:
         self.last_message = text
 
 
-class _Send(Protocol):
-    """The worker's way to message the window: ``send("note", text=...)``."""
+class WorkerProcess:
+    """A trainer's process and its controls; it can start before it knows what to train.
 
-    def __call__(self, kind: str, **payload: Any) -> None: ...
-
-
-def _worker_main(
-    spec: TrainerSpec,
-    conn: Connection,
-    paused: Event,
-    stop: Event,
-    save: Event,
-    pace: Synchronized[int],
-    keep_going: Synchronized[int],  # a byte: nonzero keeps training after solving
-    checkpoint_path: Path,
-    command: str,
-) -> None:
-    """The worker process: build the trainer, train, report, save. Runs no pygame."""
-    parent = mp.parent_process()
-
-    def send(kind: str, **payload: Any) -> None:
-        with contextlib.suppress(OSError, BrokenPipeError):
-            conn.send({"kind": kind, **payload})
-
-    trainer: Trainer | None = None
-    saver = _Saver(checkpoint_path, command)
-    iteration_seconds = trainer_ref(spec.algo).iteration_seconds
-    try:
-        # The worker decides when a solved run stops (the view can change its mind).
-        trainer = dataclasses.replace(spec, stop_when_solved=False).build()
-        started = time.monotonic()
-        send("update", started=True, new_returns=[], new_evaluations=[])
-        pending_returns: list[tuple[int, float]] = []
-        pending_evals: list[tuple[int, float]] = []
-        last_send = last_snapshot = last_parent_check = 0.0
-        solved = halted = finished = False
-        next_due = time.monotonic()
-        while not stop.is_set():
-            now = time.monotonic()
-            if now - last_parent_check > 0.5:
-                last_parent_check = now
-                if parent is not None and not parent.is_alive():
-                    break  # the game is gone: no orphan keeps training
-            if save.is_set():
-                save.clear()
-                saver.save(trainer, send, "saved")
-            if halted:
-                if finished or not keep_going.value:
-                    stop.wait(0.05)  # halted: still here for "save" and "keep training"
-                    continue
-                halted = False  # "keep training": a solved run goes on
-                send("update", halted=False, new_returns=[], new_evaluations=[])
-                next_due = time.monotonic()
-            if paused.is_set():
-                stop.wait(0.05)
-                next_due = time.monotonic()
-                continue
-            try:
-                progress = next(trainer)
-            except StopIteration:
-                halted = finished = True
-                send("update", halted=True, finished=True, new_returns=[], new_evaluations=[])
-                saver.save(trainer, send, "out of steps: saved")
-                continue
-            pending_returns.extend((progress.steps, r) for r in progress.episode_returns)
-            if progress.evaluation is not None:
-                pending_evals.append((progress.evaluation.steps, progress.evaluation.mean))
-            now = time.monotonic()
-            urgent = (
-                progress.evaluation is not None or progress.done or (progress.solved and not solved)
-            )
-            if urgent or now - last_send >= SEND_EVERY:
-                update = _figures(trainer, progress, now - started)
-                if progress.solved and not solved:
-                    solved = True
-                    update.update(
-                        solved_at_steps=progress.solved_at_steps,
-                        solved_after_seconds=progress.elapsed,
-                        solved_wall_seconds=now - started,
-                    )
-                if progress.evaluation is not None or now - last_snapshot >= SNAPSHOT_EVERY:
-                    update["weights"] = progress.snapshot()
-                    last_snapshot = now
-                send("update", new_returns=pending_returns, new_evaluations=pending_evals, **update)
-                pending_returns, pending_evals = [], []
-                last_send = now
-            if progress.done or (progress.solved and not keep_going.value):
-                halted, finished = True, progress.done
-                send("update", halted=True, finished=finished, new_returns=[], new_evaluations=[])
-                saver.save(
-                    trainer, send, "solved: saved" if progress.solved else "out of steps: saved"
-                )
-                continue
-            per_step = PACES[pace.value][1]
-            if per_step is not None:
-                # Real-time pacing: per_step iterations per iteration's worth of game time.
-                next_due += iteration_seconds / per_step
-                delay = next_due - time.monotonic()
-                if delay > 0:
-                    stop.wait(delay)
-                else:
-                    next_due = time.monotonic()
-            else:
-                next_due = time.monotonic()
-    except Exception as exc:  # shown in the view; the best weights are still saved below
-        send("error", text=f"{type(exc).__name__}: {exc}")
-    finally:
-        if trainer is not None:
-            saver.save(trainer, send, "saved on exit:")
-        send("done")
-        with contextlib.suppress(OSError):
-            conn.close()
-
-
-def _figures(trainer: Trainer, progress: TrainProgress, wall: float) -> dict[str, Any]:
-    figures: dict[str, Any] = {
-        "steps": progress.steps,
-        "episodes": progress.episodes,
-        "epsilon": progress.epsilon,
-        "loss": progress.loss,
-        "steps_per_second": progress.steps_per_second,
-        "elapsed": progress.elapsed,
-        "wall_seconds": wall,
-    }
-    buffer = getattr(trainer, "buffer", None)
-    if buffer is not None and hasattr(buffer, "size") and hasattr(buffer, "capacity"):
-        figures["buffer_fill"] = buffer.size / max(1, buffer.capacity)
-    envs = getattr(trainer, "envs", None)
-    if envs is not None:
-        figures["env_state"] = np.array(envs.states[0], dtype=np.float64)
-        figures["env_step"] = int(envs.lengths[0])
-    population = getattr(trainer, "last_population_returns", None)
-    if population is not None:
-        figures["population"] = [float(x) for x in np.ravel(population)]
-    return figures
-
-
-class _Saver:
-    """The worker's saves: each to a new file next to ``path``, none when nothing is new."""
-
-    def __init__(self, path: Path, command: str) -> None:
-        self.path = path
-        self.command = command
-        self.last: tuple[Any, Any] | None = None  # (steps_trained, eval_mean) saved last
-        self.last_where: Path | None = None
-
-    def save(self, trainer: Trainer, send: _Send, reason: str) -> None:
-        try:
-            checkpoint = trainer.best_checkpoint(self.command)
-            if checkpoint is None:  # nothing evaluated yet: evaluate the weights as they are
-                trainer.evaluate_current()
-                checkpoint = trainer.best_checkpoint(self.command)
-        except Exception as exc:
-            send("note", text=f"could not prepare a checkpoint: {exc}")
-            return
-        if checkpoint is None:
-            return
-        mean = checkpoint.metadata.get("eval_mean", 0)
-        key = (checkpoint.metadata.get("steps_trained"), mean)
-        if key == self.last and self.last_where is not None and self.last_where.exists():
-            prefix = "on exit: " if "exit" in reason else ""
-            send(
-                "note",
-                text=f"{prefix}nothing better to save: the best is already in "
-                f"{drawable_path(self.last_where)} (eval mean {mean:.0f})",
-            )
-            return
-        where, error = _save_new(self.path, checkpoint)
-        if where is None:
-            send("unsaved", checkpoint=checkpoint)
-            send("note", text=f"{error}; the weights are kept in memory only")
-            return
-        self.last, self.last_where = key, where
-        if error is not None:
-            send("fallback", path=str(where))
-            prefix = "on exit: " if "exit" in reason else ""
-            send("note", text=f"{prefix}saved to {drawable_path(where)} instead ({error})")
-            return
-        send("note", text=f"{reason} {drawable_path(where)} (eval mean {mean:.0f})")
-
-
-def _save_new(path: Path, checkpoint: Checkpoint) -> tuple[Path | None, str | None]:
-    """Save to ``path`` or, if a file is there, the first free ``NAME-2``…: never replaces one.
-
-    The name is claimed first with an exclusive create, so a file that appears meanwhile is
-    never overwritten either. As :func:`save_with_fallback`: (where or None, error or None).
+    Started, it imports what training ``algo`` needs (with ``nice``: at that lower priority),
+    sets ``ready`` and waits for :meth:`give_orders`. Its updates arrive on ``receive``.
     """
-    for _ in range(1000):
-        target = unused_path(path)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
-        except FileExistsError:
-            continue  # taken meanwhile: the next free name
-        except OSError:
-            break  # the folder refuses: save_with_fallback says so and uses the temp folder
-        where, error = save_with_fallback(target, checkpoint)
-        if where != target:
-            with contextlib.suppress(OSError):
-                target.unlink()  # the claim, empty: the weights went elsewhere
-        return where, error
-    return save_with_fallback(unused_path(path), checkpoint)
+
+    def __init__(self, algo: str, nice: int = 0, name: str = WORKER_NAME) -> None:
+        ctx = mp.get_context("spawn")  # a clean interpreter: no SDL state copied by fork
+        self.receive, updates = ctx.Pipe(duplex=False)
+        orders_end, self._orders = ctx.Pipe(duplex=False)
+        self.ready = ctx.Event()
+        self.controls = WorkerControls(
+            updates=updates,
+            paused=ctx.Event(),
+            stop=ctx.Event(),
+            save=ctx.Event(),
+            pace=ctx.Value("i", len(PACES) - 1),
+            keep_going=ctx.Value("b", False),
+        )
+        self.process = ctx.Process(
+            target=worker_entry,
+            args=(algo, nice, self.ready, orders_end, self.controls),
+            name=name,
+            daemon=True,  # never outlives the game
+        )
+        self._child_ends = (updates, orders_end)
+        self.started = False
+        self.ordered = False
+
+    @property
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def start(self) -> None:
+        self.process.start()
+        self.started = True
+        for end in self._child_ends:  # the worker holds the only copies: EOF when either side ends
+            end.close()
+
+    def give_orders(self, orders: Orders) -> None:
+        """Tell the (started) worker what to train; it starts at once if it is ready."""
+        self.ordered = True
+        self.process.name = WORKER_NAME
+        with contextlib.suppress(OSError):  # a worker gone meanwhile: the view sees it done
+            self._orders.send(orders)
+        self._orders.close()
+
+    def dismiss(self, timeout: float = 2.0) -> None:
+        """End a worker that was never given orders: it leaves quietly (terminated if it is
+        still getting ready, which would take too long to wait for)."""
+        self._orders.close()  # the worker's wait ends: it exits by itself
+        if self.started:
+            if self.ready.is_set():
+                self.process.join(timeout)
+            if self.process.is_alive():
+                self.process.terminate()
+            self.process.join(5)
+        with contextlib.suppress(OSError):
+            self.receive.close()
+
+
+class TrainerWarmer:
+    """At most one warm worker for the game: the menu warms one, the training view adopts it,
+    and closing the game dismisses one never adopted. ``enabled=False`` warms nothing."""
+
+    def __init__(self, algo: str = "dqn", nice: int = 10, enabled: bool = True) -> None:
+        self.algo = algo
+        self.nice = nice
+        self.enabled = enabled
+        self.worker: WorkerProcess | None = None
+        self.warmed = 0  # workers started so far
+
+    def warm(self) -> None:
+        """Start a worker getting ready in the background, unless one is already there."""
+        if not self.enabled or self.worker is not None:
+            return
+        worker = WorkerProcess(self.algo, self.nice, name=WARM_NAME)
+        worker.start()
+        self.worker = worker
+        self.warmed += 1
+
+    @property
+    def ready(self) -> bool:
+        """A warm worker is waiting with everything imported."""
+        return self.worker is not None and self.worker.ready.is_set() and self.worker.alive
+
+    def take(self) -> WorkerProcess | None:
+        """The warm worker for a session to adopt (None: there is none, or it died)."""
+        worker, self.worker = self.worker, None
+        if worker is not None and not worker.alive:
+            worker.dismiss()
+            return None
+        return worker
+
+    def close(self) -> None:
+        """Dismiss the warm worker if nobody adopted it."""
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.dismiss()

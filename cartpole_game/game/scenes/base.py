@@ -34,6 +34,7 @@ from cartpole_game.game.summary import EpisodeSummary
 from cartpole_game.sim.controllers import Controller, ExplainingController
 from cartpole_game.sim.replay import Replay
 from cartpole_game.sim.timescale import next_time_scale
+from cartpole_game.training.live import TrainerWarmer
 
 
 class Scene:
@@ -202,6 +203,7 @@ class ModeServices(Protocol):
     ctx: SceneContext
     config: RunConfig
     replay: Replay | None
+    trainer_warmer: TrainerWarmer  # the menu warms a training worker, Train live adopts it
 
     def agent(self, spec: str) -> ExplainingController:
         """The agent ``spec`` names, loaded once."""

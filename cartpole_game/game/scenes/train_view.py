@@ -452,7 +452,12 @@ def _make_scene(services: ModeServices) -> TrainViewScene:
     )
     spec = TrainerSpec(train.algo, train.steps, seed, train.stop_when_solved)
     command = f"python play.py train --algo {train.algo} --seed {seed}"
-    return TrainViewScene(ctx, lambda: TrainingSession(spec, out, command, pace=train.pace))
+    warmer = services.trainer_warmer
+    return TrainViewScene(
+        ctx,
+        # The worker the menu warmed, torch already loaded: learning shows at once.
+        lambda: TrainingSession(spec, out, command, pace=train.pace, worker=warmer.take()),
+    )
 
 
 MODE = ModeSpec(
