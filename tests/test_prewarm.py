@@ -4,6 +4,7 @@ of starting another, and closing the game without training ends it silently."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import subprocess
@@ -20,7 +21,7 @@ from cartpole_game.game.loop import RealClock
 from cartpole_game.game.scenes.menu import WARM_AFTER, MenuScene
 from cartpole_game.game.scenes.train_view import CHART_RECT, TrainViewScene
 from cartpole_game.training.live import WARM_NAME, WORKER_NAME
-from tests.helpers import REPO_ROOT, color_mask, surface_pixels
+from tests.helpers import REPO_ROOT, color_mask, run_play, surface_pixels
 
 READY_TIMEOUT = 180.0  # importing torch at low priority on a busy machine can be slow
 
@@ -171,3 +172,27 @@ def test_torch_loads_in_the_warm_worker_only_and_quitting_ends_it(tmp_path: Path
     # Nothing of ours is left; torch makes its per-user cache folder (empty, reused by every
     # later run) when it loads, as any training does.
     assert [p.name for p in temp.iterdir() if not p.name.startswith("torchinductor_")] == []
+
+
+def test_bench_times_the_click_to_the_first_chart_point_warm_and_cold(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    result = run_play(
+        "bench", "--only", "train-start", "--train-start-runs", "1", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    for row in (
+        "Train live: click to first chart point, warm worker",
+        "Train live: the same, cold (no worker warmed)",
+    ):
+        assert row in result.stdout
+    figures = json.loads(out.read_text())["train-start"]
+    assert figures["warm"]["adopted_warm_worker"] is True  # the warm runs used the menu's worker
+    assert figures["cold"]["adopted_warm_worker"] is False
+    assert figures["first_point_within_1_5_s"] == (figures["warm"]["median_s"] <= 1.5)
+    assert ("(met)" in result.stdout) == figures["first_point_within_1_5_s"]
+
+
+def test_bench_refuses_zero_train_start_runs() -> None:
+    result = run_play("bench", "--only", "train-start", "--train-start-runs", "0")
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("--train-start-runs must be at least 1, got 0")

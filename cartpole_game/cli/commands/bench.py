@@ -4,7 +4,8 @@ The measurements live in :mod:`cartpole_game.harness.bench_game` (frames, start-
 training), :mod:`cartpole_game.harness.bench_agents` (training speed and reliability),
 :mod:`cartpole_game.harness.bench_human` (how often a simulated player wins each level),
 :mod:`cartpole_game.harness.bench_handicap` (which agent handicap is a fair match on each level)
-and :mod:`cartpole_game.harness.bench_foreign` (loading and playing agents from other libraries).
+:mod:`cartpole_game.harness.bench_foreign` (loading and playing agents from other libraries)
+and :mod:`cartpole_game.harness.bench_train_start` (how soon Train live shows learning).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from cartpole_game.harness import (
     bench_game,
     bench_handicap,
     bench_human,
+    bench_train_start,
 )
 
 SECTIONS = (
@@ -37,6 +39,7 @@ SECTIONS = (
     "sb3",
     "throughput",
     "live",
+    "train-start",
     "human",
     "handicap",
     "foreign",
@@ -86,6 +89,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="seeds for the live-training comparison (default 5)",
     )
     parser.add_argument(
+        "--train-start-runs",
+        type=int,
+        default=3,
+        metavar="N",
+        help="clicks on Train live to time, with a warm worker and cold (default 3 each)",
+    )
+    parser.add_argument(
         "--human-episodes",
         type=int,
         default=100,
@@ -129,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--human-episodes must be at least 1, got {args.human_episodes}")
     if args.handicap_episodes < 1:
         raise UsageError(f"--handicap-episodes must be at least 1, got {args.handicap_episodes}")
+    if args.train_start_runs < 1:
+        raise UsageError(f"--train-start-runs must be at least 1, got {args.train_start_runs}")
 
     results: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
@@ -142,6 +154,9 @@ def run(args: argparse.Namespace) -> int:
             "startup": lambda: bench_game.measure_startup(args.startup_runs),
             "gym-render": lambda: bench_game.measure_gym_render(args.frames),
             "live": lambda: bench_game.measure_live(args.live_seeds, Path(scratch)),
+            "train-start": lambda: bench_train_start.measure_train_start(
+                args.train_start_runs, Path(scratch)
+            ),
             "linear": lambda: bench_agents.linear_benchmark(args.seeds),
             "dqn": lambda: bench_agents.dqn_benchmark(args.seeds),
             "sb3": lambda: bench_agents.sb3_reference(args.sb3_seeds),
@@ -276,6 +291,8 @@ def format_table(results: dict[str, Any]) -> str:
                 "≤ 1.25×",
             )
         )
+    if "train-start" in results:
+        rows += bench_train_start.table_rows(results["train-start"])
     if "human" in results:
         fig = results["human"]
         rows_human = fig["levels"]
