@@ -46,13 +46,13 @@ def test_confidence_word_from_the_gap(typical: float) -> None:
 
 def test_the_running_typical_gap_adapts_to_the_agent() -> None:
     key = ("test-agent", -1, -1)
-    dp._SPREADS.pop(key, None)
+    memory = dp.SpreadMemory()
     for i in range(200):  # an agent whose usual gap is a hundredth, around Q = 100
-        typical = dp.typical_gap(key, (100.0 + i * 1e-4, 100.01 + i * 1e-4))
+        typical = memory.typical(key, (100.0 + i * 1e-4, 100.01 + i * 1e-4))
     assert 0.005 < typical < 0.02
     assert dp.confidence_word(1.0, typical) == "sure"
     assert dp.confidence_word(0.0005, typical) == "coin toss"
-    dp._SPREADS.pop(key, None)
+    assert dp.SpreadMemory().typical(key, (1.0, 3.0)) == pytest.approx(2.0)  # its own memory
 
 
 def test_plain_line_for_the_shipped_kinds() -> None:
@@ -154,4 +154,3 @@ def test_nothing_is_drawn_outside_the_panel(
     for i, a in enumerate(rects[: len(rects) // 3]):
         for b in rects[i + 1 : len(rects) // 3]:
             assert not a.colliderect(b), (a, b)
-    dp._SPREADS.clear()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pygame
@@ -103,22 +103,27 @@ class _Spread:
     last: tuple[float, float]
 
 
-# One running typical gap per panel (agent name and place on screen); updated once per decision,
-# not once per frame (the panel is redrawn at frame rate, the agent decides at step rate).
-_SPREADS: dict[tuple[str, int, int], _Spread] = {}
+@dataclass
+class SpreadMemory:
+    """The running typical gap of each panel a scene draws (by agent name and place on screen).
 
+    A scene keeps one, so how sure an agent looks depends on that agent's own history. It is
+    updated once per decision, not once per frame (the panel is redrawn at frame rate, the agent
+    decides at step rate)."""
 
-def typical_gap(key: tuple[str, int, int], values: Sequence[float]) -> float:
-    """The running typical gap of the panel ``key``, after seeing ``values``."""
-    pair = (float(values[0]), float(values[1]))
-    log_gap = math.log(max(abs(pair[1] - pair[0]), 1e-9))
-    spread = _SPREADS.get(key)
-    if spread is None:
-        spread = _SPREADS[key] = _Spread(log_gap, pair)
-    elif pair != spread.last:
-        spread.log_typical += SPREAD_MEMORY * (log_gap - spread.log_typical)
-        spread.last = pair
-    return math.exp(spread.log_typical)
+    spreads: dict[tuple[str, int, int], _Spread] = field(default_factory=dict)
+
+    def typical(self, key: tuple[str, int, int], values: Sequence[float]) -> float:
+        """The running typical gap of the panel ``key``, after seeing ``values``."""
+        pair = (float(values[0]), float(values[1]))
+        log_gap = math.log(max(abs(pair[1] - pair[0]), 1e-9))
+        spread = self.spreads.get(key)
+        if spread is None:
+            spread = self.spreads[key] = _Spread(log_gap, pair)
+        elif pair != spread.last:
+            spread.log_typical += SPREAD_MEMORY * (log_gap - spread.log_typical)
+            spread.last = pair
+        return math.exp(spread.log_typical)
 
 
 def wrap_text(theme: Theme, text: str, size: int, width: int, max_lines: int) -> list[str]:
@@ -186,13 +191,14 @@ def draw_decision_panel(
     compact: bool = False,
     plain: str | None = None,
     typical: float | None = None,
+    spreads: SpreadMemory | None = None,
 ) -> None:
     """Draw the decision behind ``values`` (one per action, which are ``value_label``) in ``rect``.
 
     ``panel`` is the cached translucent background of ``rect``'s size. ``plain`` says what the
     values measure in plain words (:func:`plain_words`; by default the words of the kind whose
     label is ``value_label``). ``typical`` is the agent's usual gap between its two values; by
-    default a running one this panel keeps. Nothing is drawn outside ``rect``.
+    default a running one kept in ``spreads`` (the scene's; without one, only this decision's). Nothing is drawn outside ``rect``.
     """
     lay = COMPACT if compact else FULL
     surface.blit(panel, rect)
@@ -200,7 +206,9 @@ def draw_decision_panel(
     clip = surface.get_clip()
     surface.set_clip(rect.clip(clip) if clip else rect)
     try:
-        _draw_contents(surface, theme, rect, lay, agent_name, value_label, values, plain, typical)
+        memory = spreads if spreads is not None else SpreadMemory()
+        args = (agent_name, value_label, values, plain, typical, memory)
+        _draw_contents(surface, theme, rect, lay, *args)
     finally:
         surface.set_clip(clip)
 
@@ -215,6 +223,7 @@ def _draw_contents(
     values: np.ndarray | None,
     plain: str | None,
     typical: float | None,
+    spreads: SpreadMemory,
 ) -> None:
     pal = theme.palette
     inner = rect.width - 26  # 14 px left margin, 12 px right
@@ -245,7 +254,7 @@ def _draw_contents(
     chosen = int(np.argmax(values[:2]))
     gap = abs(pair[1] - pair[0])
     if typical is None:
-        typical = typical_gap((agent_name, rect.left, rect.top), pair)
+        typical = spreads.typical((agent_name, rect.left, rect.top), pair)
     level = confidence_level(gap, typical)
     word_colors = (pal.text_dim, pal.text, lerp_color(pal.text, pal.good, 0.6), pal.good)
 

@@ -22,7 +22,7 @@ from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.gamepad import DEVICE_EVENTS, move_stick
 from cartpole_game.game.input.tables import PLAY
 from cartpole_game.game.render.arena_view import view_fitting_pole
-from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
+from cartpole_game.game.render.decision_panel import SpreadMemory, draw_decision_panel, value_label
 from cartpole_game.game.render.hud import HudInfo
 from cartpole_game.game.render.layout import ARENA, SpriteEntry, place_clear
 from cartpole_game.game.render.level_card import draw_level_card
@@ -87,6 +87,7 @@ class ArenaScene(Scene):
         self.run_keeper = RunKeeper(ctx, self.level)
         self.show_hint = False
         self.values: np.ndarray | None = None
+        self.spreads = SpreadMemory()  # the agent's usual gap between its values, for "how sure"
         self.drag_start: tuple[int, int] | None = None
         self.drag_now: tuple[int, int] | None = None
         self.had_focus = False
@@ -372,6 +373,7 @@ class ArenaScene(Scene):
                 value_label(self.agent),
                 self.values,
                 ctx.hud.panel(DECISION_RECT.size),
+                spreads=self.spreads,
             )
             obstacles.append(DECISION_RECT)
         self.draw_status_line(surface)

@@ -11,7 +11,7 @@ import numpy as np
 import pygame
 
 from cartpole_game.game.render.arena_view import lerp_color
-from cartpole_game.game.render.decision_panel import draw_decision_panel, value_label
+from cartpole_game.game.render.decision_panel import SpreadMemory, draw_decision_panel, value_label
 from cartpole_game.game.render.hud import BANNER_HEIGHT, banner_width
 from cartpole_game.game.render.layout import SpriteEntry, place_clear
 from cartpole_game.game.render.theme import blit_text, fit_text
@@ -81,6 +81,7 @@ class VersusPainter:
         self.match = match
         self.controllers = controllers
         self.names = side_names(controllers)
+        self.spreads = SpreadMemory()  # each side's agent's usual gap, for "how sure"
         self.obstacles: list[SpriteEntry | pygame.Rect] = []  # this frame's carts, poles, panels
 
     def draw(
@@ -182,6 +183,7 @@ class VersusPainter:
                 values,
                 ctx.hud.panel(rect.size),
                 compact=True,
+                spreads=self.spreads,
             )
             self.obstacles.append(rect)
         ctx.hud.draw_gauges(surface, state, pygame.Rect(left + 16, 624, 608, 80), compact=True)
