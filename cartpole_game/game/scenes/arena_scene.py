@@ -24,11 +24,15 @@ from cartpole_game.game.input.tables import PLAY
 from cartpole_game.game.render.arena_view import view_fitting_pole
 from cartpole_game.game.render.decision_panel import SpreadMemory, draw_decision_panel, value_label
 from cartpole_game.game.render.hud import HudInfo
-from cartpole_game.game.render.layout import ARENA, SpriteEntry, place_clear
-from cartpole_game.game.render.level_card import draw_level_card
+from cartpole_game.game.render.layout import ARENA, SpriteEntry
 from cartpole_game.game.render.transform import CartGeometry, WorldView
 from cartpole_game.game.scenes.base import Scene, SceneContext
-from cartpole_game.game.scenes.end_banner import draw_end_banner
+from cartpole_game.game.scenes.end_banner import (
+    Obstacles,
+    RunEnding,
+    draw_end_banner,
+    draw_waiting_card,
+)
 from cartpole_game.game.scenes.end_banner import end_banner_text as end_banner_text
 from cartpole_game.game.scenes.overlays import HelpOverlay, PauseOverlay, draw_toasts
 from cartpole_game.game.scenes.pole_grab import POLE_GRAB_PX as POLE_GRAB_PX
@@ -47,7 +51,6 @@ ARENA_VIEW = WorldView(0, 0, 1280, 720, half_span_m=3.0, ground_frac=0.7)
 TOP_BAR = ARENA.rect("top_bar")
 GAUGE_ROW = ARENA.rect("gauges")
 DECISION_RECT = ARENA.rect("decision")
-LEVEL_CARD_SIZE = (480, 150)
 
 
 class ArenaScene(Scene):
@@ -392,26 +395,16 @@ class ArenaScene(Scene):
         renderer = self.ctx.arena_renderer.for_params(self.arena.params)
         return list(renderer.obstacles(self.view, state, fallen_for))
 
-    def draw_cards(
-        self, surface: pygame.Surface, obstacles: list[SpriteEntry | pygame.Rect]
-    ) -> None:
+    def draw_cards(self, surface: pygame.Surface, obstacles: Obstacles) -> None:
         """The end banner once the run is over, or the level card while it waits to start."""
-        ctx = self.ctx
-        if self.arena.end_reason is not None:
-            draw_end_banner(
-                surface,
-                ctx,
-                self.arena.end_reason,
-                self.arena.score,
-                self.new_best,
-                self.new_medal,
-                self.driver_at_the_end(),
-                obstacles,
+        reason = self.arena.end_reason
+        if reason is not None:
+            ending = RunEnding(
+                reason, self.arena.score, self.new_best, self.new_medal, self.driver_at_the_end()
             )
+            draw_end_banner(surface, self.ctx, ending, obstacles)
         elif self.waiting:
-            region = ARENA.rect("cards")
-            rect = place_clear(LEVEL_CARD_SIZE, region, obstacles)
-            draw_level_card(surface, ctx.theme, ctx.hud, rect, self.level, region)
+            draw_waiting_card(surface, self.ctx, self.level, obstacles)
 
     def draw_status_line(self, surface: pygame.Surface) -> None:
         """A line under the top bar for mode-specific figures (subclasses override)."""
