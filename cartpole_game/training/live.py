@@ -266,8 +266,9 @@ class WorkerProcess:
             if self.process.is_alive():
                 self.process.terminate()
             self.process.join(5)
-        with contextlib.suppress(OSError):
-            self.receive.close()
+        for end in (self.receive, *self._child_ends):  # closing twice does nothing
+            with contextlib.suppress(OSError):
+                end.close()
 
 
 class TrainerWarmer:
