@@ -204,7 +204,7 @@ def test_headless_screenshots_show_the_mode(tmp_path: Path, mode: str) -> None:
     [
         (
             ["watch", "--agent", "nowhere.safetensors"],
-            "not one of dqn, linear or an existing agent file",
+            "not one of dqn, linear, lqr or an existing agent file",
         ),
         (["versus", "--left", "robot"], "unknown side 'robot'"),
         (["takeover", "--agent", "/tmp"], "is not a file"),

@@ -140,8 +140,8 @@ def test_recent_agent_files_are_offered_newest_first(tmp_path: Path) -> None:
     try:
         setup = open_setup(app)
         labels = [choice.label for choice in setup.rows[1]]
-        assert labels[:3] == ["Human (you)", "dqn", "linear"]
-        assert labels[3:] == [p.name for p in recent]
+        assert labels[:4] == ["Human (you)", "dqn", "linear", "lqr"]
+        assert labels[4:] == [p.name for p in recent]
         choose(app, setup, RIGHT, str(folder / "dqn-live-6.safetensors"))
         press(app, pygame.K_RETURN)
         scene = app.ctx.stack.top

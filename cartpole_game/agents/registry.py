@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cartpole_game.agents import dqn, foreign, linear
+from cartpole_game.agents import dqn, foreign, linear, lqr
 from cartpole_game.agents.kind import AgentKind
 
 AGENT_KINDS: dict[str, AgentKind] = {
@@ -10,6 +10,7 @@ AGENT_KINDS: dict[str, AgentKind] = {
     for kind in (
         dqn.KIND,
         linear.KIND,
+        lqr.KIND,  # computed from the level's physics, not loaded (agents/lqr.py)
         *foreign.KINDS,  # agents from SB3, RL-Zoo, CleanRL and ONNX files (agents/foreign.py)
     )
 }

@@ -15,7 +15,7 @@ import numpy as np
 
 from cartpole_game.sim import physics
 from cartpole_game.sim.actions import NO_PUSH
-from cartpole_game.sim.controllers import Controller, push_fraction
+from cartpole_game.sim.controllers import Controller, fit_to_physics, push_fraction
 from cartpole_game.sim.env import CartPoleEnv
 
 
@@ -67,16 +67,24 @@ def fresh_seed() -> int:
 
 
 class Arena:
-    """A CartPole episode driven by a swappable controller."""
+    """A CartPole episode driven by a swappable controller.
+
+    Every controller it is given learns the physics first (:func:`fit_to_physics`): an agent
+    computed from the physics fits itself to ``params``, and may push with part of the force
+    where ``analog`` says the level allows it.
+    """
 
     def __init__(
         self,
         controller: Controller,
         seed: int | None = None,
         params: physics.CartPoleParams = physics.CARTPOLE_V1,
+        analog: bool = False,
     ) -> None:
         self.params = params
+        self.analog = analog
         self.env = CartPoleEnv(allow_no_push=True, params=params)
+        fit_to_physics(controller, params, analog)
         self.controller = controller
         self._next_seed = fresh_seed() if seed is None else seed
         self.episode = 0
@@ -119,6 +127,7 @@ class Arena:
         """Hand control to someone else; the physics state is untouched."""
         if controller is self.controller:
             return
+        fit_to_physics(controller, self.params, self.analog)
         self.controller = controller
         self.log.drivers.append((len(self.log.actions), controller.name))
 

@@ -7,6 +7,11 @@ A controller may also push with less than full force (a gamepad's stick on a lev
 it): then it has ``force_fraction()``, the signed share of ``force_mag`` its last action pushes
 with. Its action stays ``PUSH_LEFT``/``PUSH_RIGHT``/``NO_PUSH`` by the sign, so every interface
 that reads actions is unchanged; the arena applies and records the fraction.
+
+A controller computed from the physics (an LQR) has ``use_physics(params, analog)``: whatever
+is about to drive or explain on some physics calls :func:`fit_to_physics` first (the arena does,
+for each controller it is given), so the controller knows the level's parameters and whether it
+may push with part of the force.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
+from cartpole_game.sim.physics import CartPoleParams
 
 
 @runtime_checkable
@@ -51,6 +57,23 @@ class ProportionalController(Controller, Protocol):
         """The push of the action ``act`` last returned, as a signed fraction of ``force_mag``
         in [-1, 1] whose sign matches the action; None for a full push (or none)."""
         ...
+
+
+@runtime_checkable
+class PhysicsAwareController(Controller, Protocol):
+    """A controller computed from the physics it drives (an LQR: its gain)."""
+
+    def use_physics(self, params: CartPoleParams, analog: bool) -> None:
+        """Fit itself to ``params``; ``analog``: it may push with part of the force (through
+        ``force_fraction``), as a gamepad's stick may on such a level."""
+        ...
+
+
+def fit_to_physics(controller: object, params: CartPoleParams, analog: bool = False) -> None:
+    """Tell ``controller`` the physics it is about to drive or explain, if it wants to know."""
+    method = getattr(controller, "use_physics", None)
+    if method is not None:
+        method(params, analog)
 
 
 def push_fraction(controller: Controller, action: int) -> float | None:

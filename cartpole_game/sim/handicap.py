@@ -5,6 +5,8 @@ No pygame. ``DelayedController`` acts on the observation of ``k`` steps ago (a r
 rate); ``NoisyController`` replaces each action, with probability ``p``, by a random push, from its
 own seeded generator so a handicapped match replays the same. Each keeps the wrapped controller's
 name and kind, so tables and summaries name the agent as before; ``handicap`` says what it is.
+Each passes the physics on to the wrapped controller (an LQR fits its gain to the level), and
+pushes with full force: a handicapped side makes no partial pushes.
 
 ``FAIR_HANDICAPS`` holds, per level and shipped agent, the handicap against which the simulated
 player of :mod:`cartpole_game.sim.player_model` wins closest to half of the rounds:
@@ -19,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from cartpole_game.sim.actions import PUSH_LEFT, PUSH_RIGHT
-from cartpole_game.sim.controllers import Controller
+from cartpole_game.sim.controllers import Controller, fit_to_physics
+from cartpole_game.sim.physics import CartPoleParams
 
 DELAY_STEPS = (1, 50)  # a reaction delay, in steps (0.02 s each)
 RATE_STEPS = (2, 25)  # decides every K steps: 2 (25 decisions a second) to 25 (2 a second)
@@ -69,7 +72,16 @@ def parse_handicap(text: str) -> Handicap:
     )
 
 
-class DelayedController:
+class _Wrapper:
+    """What every handicap wrapper shares: the wrapped controller learns the physics."""
+
+    inner: Controller
+
+    def use_physics(self, params: CartPoleParams, analog: bool) -> None:
+        fit_to_physics(self.inner, params, analog=False)  # the wrapper pushes with full force
+
+
+class DelayedController(_Wrapper):
     """``inner`` acting on the observation of ``delay`` steps ago (the first one until then)."""
 
     def __init__(self, inner: Controller, delay: int) -> None:
@@ -101,7 +113,7 @@ class DelayedController:
         self.inner.reset()
 
 
-class SlowController:
+class SlowController(_Wrapper):
     """``inner`` deciding only every ``every`` steps (the first step of an episode, then every
     ``every``-th), holding its last push in between."""
 
@@ -139,7 +151,7 @@ class SlowController:
         self.inner.reset()
 
 
-class NoisyController:
+class NoisyController(_Wrapper):
     """``inner``, except that with probability ``p`` a step pushes a random way instead."""
 
     def __init__(self, inner: Controller, p: float, seed: int = 0) -> None:

@@ -50,8 +50,8 @@ class VersusMatch:
         self.seed = seed
         self.rounds = rounds
         self.level = level
-        self.left = Arena(left, seed=seed, params=level.params)
-        self.right = Arena(right, seed=seed, params=level.params)
+        self.left = Arena(left, seed=seed, params=level.params, analog=level.analog)
+        self.right = Arena(right, seed=seed, params=level.params, analog=level.analog)
         self.results: list[RoundResult] = []
         self.steps = 0  # steps taken this round
         self.disturbances = self._round_disturbances()

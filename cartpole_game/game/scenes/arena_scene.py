@@ -41,7 +41,12 @@ from cartpole_game.game.scenes.run_keeping import MedalResult, RunKeeper
 from cartpole_game.game.summary import EpisodeSummary
 from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
 from cartpole_game.sim.arena import Arena, EndReason
-from cartpole_game.sim.controllers import Controller, ExplainingController, HumanController
+from cartpole_game.sim.controllers import (
+    Controller,
+    ExplainingController,
+    HumanController,
+    fit_to_physics,
+)
 from cartpole_game.sim.disturbances import Disturbances, poke_from_drag
 from cartpole_game.sim.levels import LEVELS, Level
 
@@ -78,7 +83,10 @@ class ArenaScene(Scene):
         self.level = level or LEVELS[-1]
         if ctx.config.loop.time_scale is None:  # no --time-scale: the level's own speed
             ctx.time_scale = self.level.time_scale
-        self.arena = Arena(first, seed=ctx.config.seed, params=self.level.params)
+        self.arena = Arena(
+            first, seed=ctx.config.seed, params=self.level.params, analog=self.level.analog
+        )
+        fit_to_physics(agent, self.level.params, self.level.analog)  # its hints fit the level too
         # Zoomed out just enough that the level's pole stays under the top bar.
         self.view = view_fitting_pole(ARENA_VIEW, self.level.params, TOP_BAR.bottom)
         self.disturbances = self._disturbances_for_episode()
@@ -214,6 +222,7 @@ class ArenaScene(Scene):
                 self.ctx.notify(drawable(f"No hints: {exc}", 200), 5.0)
                 self.agent_loader = None
                 return
+            fit_to_physics(self.agent, self.level.params, self.level.analog)
             self._refresh_values()
         if self.agent is None:
             return
