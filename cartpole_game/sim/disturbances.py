@@ -1,7 +1,9 @@
 """Pokes and wind: disturbances that test a controller. Seeded, so they can be replayed.
 
 A poke is an impulse to the pole, a sudden change of its angular velocity. Wind is a random
-force on the cart that drifts smoothly (an Ornstein-Uhlenbeck process), like gusts. Both are
+force on the cart that drifts smoothly (an Ornstein-Uhlenbeck process), like gusts; a schedule may
+also blow a steady wind, the same force all episode to a side drawn at its start (the robustness
+suite's "wind 3 N", :mod:`cartpole_game.training.robust_suite`). All are
 generated per simulation step by one seeded source, so that in versus both arenas get the same
 disturbance at the same simulated time.
 """
@@ -48,6 +50,7 @@ class DisturbanceSchedule:
     wind_max: float = 0.0
     poke_every: int = 0  # steps between pokes; 0 = no pokes
     poke_size: float = 0.0  # rad/s, to a random side
+    steady_wind: float = 0.0  # newtons all episode long, to a side drawn per episode; 0 = none
 
     @property
     def wind(self) -> WindConfig | None:
@@ -57,14 +60,17 @@ class DisturbanceSchedule:
 
     @property
     def any(self) -> bool:
-        return self.wind_noise > 0 or self.poke_every > 0
+        return self.wind_noise > 0 or self.poke_every > 0 or self.steady_wind > 0
 
     def as_dict(self) -> dict[str, dict[str, float] | None]:
         wind = {"noise": self.wind_noise, "max_force": self.wind_max} if self.wind_noise else None
         pokes = (
             {"every_steps": self.poke_every, "size": self.poke_size} if self.poke_every else None
         )
-        return {"wind": wind, "pokes": pokes}
+        described: dict[str, dict[str, float] | None] = {"wind": wind, "pokes": pokes}
+        if self.steady_wind:  # no level has one: the levels' description stays as it was
+            described["steady_wind"] = {"force": self.steady_wind}
+        return described
 
 
 NO_DISTURBANCES = DisturbanceSchedule()
@@ -74,7 +80,9 @@ class Disturbances:
     """Wind on/off and random pokes from one seeded generator, one draw per step.
 
     A level's ``schedule`` starts the wind on (with the level's strength) and pokes the pole every
-    ``poke_every`` steps; W and P add to that in play.
+    ``poke_every`` steps; W and P add to that in play. A steady wind draws its side first (and
+    only when the schedule has one, so every other schedule draws exactly as before); W turns
+    the gusts on and off, never the steady wind.
     """
 
     def __init__(
@@ -88,6 +96,10 @@ class Disturbances:
         self.config = wind or schedule.wind or WindConfig()
         self.wind_on = schedule.wind is not None
         self.wind_force = 0.0
+        self.steady_force = 0.0
+        if schedule.steady_wind:
+            side = 1.0 if self.rng.random() < 0.5 else -1.0
+            self.steady_force = side * schedule.steady_wind
 
     def scheduled_poke(self, steps_taken: int) -> float:
         """The level's poke before the step after ``steps_taken`` steps (0.0 when none is due)."""
@@ -104,13 +116,14 @@ class Disturbances:
         return self.wind_on
 
     def next_wind(self) -> float:
-        """The wind force for the coming step (0 when the wind is off)."""
+        """The wind force for the coming step: the gust (0 when the wind is off) plus any steady
+        wind."""
         if not self.wind_on:
-            return 0.0
+            return self.steady_force
         cfg = self.config
         self.wind_force = self.wind_force * cfg.decay + float(self.rng.normal(0.0, cfg.noise))
         self.wind_force = max(-cfg.max_force, min(cfg.max_force, self.wind_force))
-        return self.wind_force
+        return self.wind_force + self.steady_force
 
     def random_poke(self) -> float:
         low, high = RANDOM_POKE_RANGE

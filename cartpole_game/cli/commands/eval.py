@@ -2,6 +2,7 @@
 
 Episodes run one by one on the real environment (``cartpole_game.sim.env.CartPoleEnv``, 500-step
 limit), the same dynamics as gymnasium's CartPole-v1, through the same ``act`` the game calls.
+``--suite robust`` prints the robustness report card instead (:mod:`.robust_card`), on any level.
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ import argparse
 import json
 
 from cartpole_game.agents import describe_source, load_agent
-from cartpole_game.game.arguments import whole_number
+from cartpole_game.cli.commands import robust_card
+from cartpole_game.core.errors import UsageError
+from cartpole_game.game.arguments import agent_choices, level_number, whole_number
+from cartpole_game.sim.levels import LEVELS
 from cartpole_game.training.evaluate import evaluate_controller
+from cartpole_game.training.robust_suite import DEFAULT_EPISODES
 
 MAX_EPISODES = 100_000  # about 10 minutes of a perfect agent; the returns stay a few MB
+PLAIN_EPISODES = 100
 
 
 def episodes_count(text: str) -> int:
@@ -28,14 +34,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--agent",
         default="dqn",
-        metavar="dqn|linear|PATH",
-        help="a shipped agent or a .safetensors checkpoint (default dqn)",
+        metavar=agent_choices(),
+        help="a shipped or built-in agent, or an agent file (default dqn)",
     )
     parser.add_argument(
         "--episodes",
         type=episodes_count,
-        default=100,
-        help=f"default 100, at most {MAX_EPISODES:,}",
+        help=f"default {PLAIN_EPISODES} ({DEFAULT_EPISODES:,} per condition with --suite), "
+        f"at most {MAX_EPISODES:,}",
+    )
+    parser.add_argument(
+        "--suite",
+        choices=("robust",),
+        help="robust: the % reaching the goal under wide starts, pokes and wind, beside LQR's",
+    )
+    parser.add_argument(
+        "--level",
+        type=level_number,
+        metavar="N|NAME",
+        help=f"with --suite: a level, 1 to {len(LEVELS)} or its name (default CartPole-v1)",
     )
     parser.add_argument(
         "--seed", type=whole_number(0, "seed"), default=0, help="seed of the first reset"
@@ -44,9 +61,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-
+    if args.suite == "robust":
+        level = LEVELS[(args.level or len(LEVELS)) - 1]
+        episodes = args.episodes or DEFAULT_EPISODES
+        return robust_card.run(args.agent, level, episodes, args.seed, args.json)
+    if args.level is not None:
+        raise UsageError("--level goes with --suite robust")
     agent = load_agent(args.agent)
-    result = evaluate_controller(agent, episodes=args.episodes, seed=args.seed)
+    result = evaluate_controller(agent, episodes=args.episodes or PLAIN_EPISODES, seed=args.seed)
     if args.json:
         print(json.dumps({"agent": args.agent, "seed": args.seed, **result.as_dict()}))
         return 0
