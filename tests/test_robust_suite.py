@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
@@ -214,6 +215,23 @@ def test_eval_suite_robust_json_on_a_level() -> None:
         assert all(c["episodes"] == 10 for c in row["conditions"])
     assert card["reference"]["agent"] == "lqr"
     assert card["reference"]["conditions"][0]["reached"] == 1.0
+
+
+def test_a_foreign_agents_card_is_the_suite_of_the_agent_the_game_loads(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from tests.foreign_helpers import CleanRLQNetwork, scramble
+
+    path = tmp_path / "q.cleanrl_model"
+    torch.save(scramble(CleanRLQNetwork(), seed=3).state_dict(), path)
+    r = run_play("eval", "--agent", str(path), "--suite", "robust", "--episodes", "30", "--json")
+    assert r.returncode == 0, r.stderr
+    card = json.loads(r.stdout)
+    expected = robust_suite(load_agent(path), episodes=30)
+    assert card["result"]["agent"] == "DQN (CleanRL) · q.cleanrl_model"
+    assert [c["reached"] for c in card["result"]["conditions"]] == [
+        r.reached for r in expected.results
+    ]
+    assert [c["mean"] for c in card["result"]["conditions"]] == [r.mean for r in expected.results]
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from cartpole_game.training.robust_suite import (
 )
 
 REFERENCE = "lqr"
-NAME_WIDTH = 14
+MAX_NAME_WIDTH = 40
 CELL_WIDTH = 13
 
 
@@ -39,11 +39,13 @@ def cell(reached: float, mean: float) -> str:
 
 
 def table_lines(reports: list[RobustReport]) -> list[str]:
-    header = "agent".ljust(NAME_WIDTH) + "".join(c.label.ljust(CELL_WIDTH) for c in CONDITIONS)
+    """The header and a row per report, the names as wide as the longest (up to a limit)."""
+    width = min(MAX_NAME_WIDTH, max(len("agent"), *(len(r.agent) for r in reports))) + 2
+    header = "agent".ljust(width) + "".join(c.label.ljust(CELL_WIDTH) for c in CONDITIONS)
     lines = [header.rstrip()]
     for report in reports:
         cells = (cell(r.reached, r.mean).ljust(CELL_WIDTH) for r in report.results)
-        lines.append((report.agent[: NAME_WIDTH - 2].ljust(NAME_WIDTH) + "".join(cells)).rstrip())
+        lines.append((report.agent[: width - 2].ljust(width) + "".join(cells)).rstrip())
     return lines
 
 
