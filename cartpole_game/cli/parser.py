@@ -27,6 +27,10 @@ from cartpole_game.game.modes import MODES
 COMMANDS = {
     "train": ("cartpole_game.cli.commands.train", "train an agent (DQN or linear policy)"),
     "eval": ("cartpole_game.cli.commands.eval", "evaluate an agent over many episodes"),
+    "export": (
+        "cartpole_game.cli.commands.export",
+        "export one of the game's agents as an ONNX model (obs -> the values it shows)",
+    ),
     "levels": ("cartpole_game.cli.commands.levels", "list the ladder of levels, easiest first"),
     "bench": ("cartpole_game.cli.commands.bench", "measure frame time, startup and training speed"),
 }
