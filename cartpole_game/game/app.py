@@ -27,6 +27,7 @@ from cartpole_game.game.modes import MODES
 from cartpole_game.game.recording import GifRecorder, safe_name, save_png, take_screenshot
 from cartpole_game.game.render.layout import ARENA, MIN_WINDOW
 from cartpole_game.game.render.letterbox import fit, to_logical
+from cartpole_game.game.scenes.agent_drop import DropQueue, remember_command_line_agents
 from cartpole_game.game.scenes.lesson import first_run_lesson
 from cartpole_game.game.summary import write_summary
 from cartpole_game.sim.controllers import Controller, ExplainingController, HumanController
@@ -99,6 +100,8 @@ class App:
         self.frame_cpu_times: list[float] | None = [] if record_frame_times else None
         self.first_frame_at: float | None = None
         self._last_time = self.clock.now()
+        self.drops = DropQueue()  # files dropped on the window: opened as agents
+        remember_command_line_agents(self.ctx, tuple(self.agents))
         self.ctx.open_mode(config.mode)
         # A player's very first start with a window: the lesson first, over the mode asked for.
         lesson = first_run_lesson(self.ctx)
@@ -118,6 +121,7 @@ class App:
         now = self.clock.now()
         real_dt = now - self._last_time
         self._last_time = now
+        self.drops.process(self.ctx)  # dropped last frame, after drawing "Opening …"
         for event in self.gamepads.events(pygame.event.get()):
             if event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
                 self._window_resized()
@@ -127,6 +131,8 @@ class App:
                 )
             if event.type == pygame.QUIT:
                 self.ctx.quit_requested = True
+            elif event.type == pygame.DROPFILE:
+                self.drops.add(self.ctx, getattr(event, "file", None))
             elif not dispatch(self.global_bindings, event, self._global_handlers):
                 self.ctx.stack.handle_event(event)
         if self.ctx.quit_requested:

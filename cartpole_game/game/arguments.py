@@ -77,6 +77,8 @@ def side_spec(text: str) -> str:
     try:
         return agent_spec(text)
     except argparse.ArgumentTypeError:
+        if Path(text).exists():  # a folder, say: agent_spec's words say so
+            raise
         names = ", ".join((HUMAN, *named_agents()))
         raise argparse.ArgumentTypeError(
             f"unknown side {text!r}: choose {names} or an agent file"

@@ -2,12 +2,14 @@
 
 Written once when the session ends, however it ends: the last frame, Esc/quit, the window's close
 button or SIGTERM. The episode still running at exit is included with ``end_reason`` "running".
+Each record names the agents that drove in it, as the game names them ("dqn", "PPO (SB3 2.4) ·
+ppo-CartPole-v1.zip"), so a session with a player's own agent says which one it was.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from cartpole_game.core.atomic import atomic_write_text
@@ -28,6 +30,9 @@ class EpisodeSummary:
     counted: bool  # whether it went into the high scores
     seed: int
     side: str | None = None  # versus: "left" or "right"
+    # The agents that drove at least one step, in the order they took the cart ([] for a human
+    # alone): the names the game shows, "dqn" or "PPO (SB3 2.4) · ppo-CartPole-v1.zip".
+    agents: list[str] = field(default_factory=list)
 
 
 def end_reason_name(reason: EndReason | None) -> str:
@@ -57,6 +62,9 @@ def summarize(
         counted=counted,
         seed=arena.log.seed,
         side=side,
+        agents=[
+            name for name, steps in arena.steps_by_driver.items() if steps and name != human_name
+        ],
     )
 
 

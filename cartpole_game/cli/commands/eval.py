@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     agent = load_agent(args.agent)
     result = evaluate_controller(agent, episodes=args.episodes or PLAIN_EPISODES, seed=args.seed)
     if args.json:
-        print(json.dumps({"agent": args.agent, "seed": args.seed, **result.as_dict()}))
+        record = {"agent": args.agent, "name": agent.name, "seed": args.seed}
+        print(json.dumps({**record, **result.as_dict()}))
         return 0
     print(
         f"{agent.name} ({describe_source(args.agent)}), {result.episodes} episodes "

@@ -370,6 +370,43 @@ VERSUS_SETUP = BindingTable(
     ),
 )
 
+# -- "Open an agent…": the ladder's keys choose; Enter watches, T takes over, Y races, Del forgets --
+OPEN_AGENT = BindingTable(
+    "open_agent",
+    (
+        LADDER.binding("up"),
+        LADDER.binding("down"),
+        replace(LADDER.binding("confirm"), help="watch the chosen agent play", status="watch"),
+        Binding(
+            "takeover",
+            key_set(pygame.K_t),
+            "T",
+            "take over from it (you play, Tab hands it the cart)",
+            status="takeover",
+            buttons=button_set(PAD_X),
+            pad="pad X",
+        ),
+        Binding(
+            "versus",
+            key_set(pygame.K_y),
+            "Y",
+            "race it in versus (the setup opens with it)",
+            status="versus",
+            buttons=button_set(PAD_Y),
+            pad="pad Y",
+        ),
+        Binding(
+            "forget",
+            key_set(pygame.K_DELETE, pygame.K_BACKSPACE),
+            "Del",
+            "take a recent agent off the list (its file stays)",
+            status="forget",
+        ),
+        HELP,
+        LADDER.binding("back"),
+    ),
+)
+
 # -- play's offer after three quick falls ---------------------------------------------------------
 OFFER = BindingTable(
     "offer",
@@ -422,4 +459,15 @@ LESSON = BindingTable(
 )
 
 # Scenes a player can ask for help in (a two-choice dialog like OFFER has no help of its own).
-SCENE_TABLES = (PLAY, TAKEOVER, WATCH, REPLAY, VERSUS, MENU, LADDER, TRAIN, PAUSE_OVERLAY)
+SCENE_TABLES = (
+    PLAY,
+    TAKEOVER,
+    WATCH,
+    REPLAY,
+    VERSUS,
+    MENU,
+    LADDER,
+    TRAIN,
+    PAUSE_OVERLAY,
+    OPEN_AGENT,
+)

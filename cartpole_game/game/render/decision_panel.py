@@ -7,6 +7,10 @@ linear policy's score is a single signed number of a few tenths, so only a relat
 the same for both. The raw numbers stay on the panel in small text, with as many decimals as it
 takes for two different values to read differently, and one line says in plain words what they
 measure (the kind's ``plain`` entry in the agent registry).
+
+A policy trained elsewhere (PPO, A2C) gives action probabilities instead: they are written as
+percentages, and how sure it is comes straight from them (60/40 "leaning", 90/10 "sure"). An
+ONNX file that gives only its push shows the arrow alone: it says nothing about how sure.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pygame
 
+from cartpole_game.agents import foreign
 from cartpole_game.agents.registry import AGENT_KINDS
 from cartpole_game.game.render.arena_view import lerp_color
 from cartpole_game.game.render.layout import log_panel
@@ -95,6 +100,55 @@ def confidence_level(gap: float, typical: float) -> int:
 
 def confidence_word(gap: float, typical: float) -> str:
     return CONFIDENCE_WORDS[confidence_level(gap, typical)]
+
+
+# -- what the values are: numbers to compare, a policy's probabilities, or only its choice ------
+NUMBERS, PROBABILITY, CHOICE = "numbers", "probability", "choice"
+# How sure a policy is, read straight off its probabilities: the gap between them from which
+# each word after "coin toss" begins (60/40 leaning, 75/25 fairly sure, 90/10 sure).
+PROBABILITY_GAPS = (0.2, 0.5, 0.8)
+
+
+def value_style(label: str) -> str:
+    """How the panel shows values called ``label``: :data:`PROBABILITY` for a policy's action
+    probabilities (PPO, A2C), :data:`CHOICE` for a file that gives only its push (an ONNX export
+    of actions), else :data:`NUMBERS` (Q-values, scores) judged against the agent's usual gap."""
+    if label == foreign.PROBABILITIES.value_label:
+        return PROBABILITY
+    if label == foreign.CHOICE_ONLY.value_label:
+        return CHOICE
+    return NUMBERS
+
+
+def probability_confidence(pair: Sequence[float]) -> int:
+    """0 (coin toss) to 3 (sure), from the gap between two probabilities (which sum to 1)."""
+    gap = abs(float(pair[1]) - float(pair[0]))
+    if not math.isfinite(gap):
+        return 0
+    return sum(gap >= threshold for threshold in PROBABILITY_GAPS)
+
+
+def format_percentages(pair: Sequence[float]) -> tuple[str, str]:
+    """Two probabilities as percentages, with decimals enough to tell them apart (at most 2);
+    one that is not 0 or 1 never reads "0%" or "100%"."""
+    percents = [100.0 * float(p) for p in pair]
+    gap = abs(percents[1] - percents[0])
+    decimals = 0 if gap >= 1 else 1 if gap >= 0.1 else 2
+    smallest = 0.5 * 10.0**-decimals  # what rounds to nothing at these decimals
+
+    def one(value: float) -> str:
+        if 0 < value < smallest:
+            return f"<{2 * smallest:.{decimals}f}%"
+        if 100 - smallest < value < 100:
+            return f">{100 - 2 * smallest:.{decimals}f}%"
+        return f"{value:.{decimals}f}%"
+
+    return one(percents[0]), one(percents[1])
+
+
+def shown_values(pair: Sequence[float], style: str) -> tuple[str, str]:
+    """The two values as the panel writes them for ``style``."""
+    return format_percentages(pair) if style == PROBABILITY else format_values(pair)
 
 
 @dataclass
@@ -252,17 +306,34 @@ def _draw_contents(
         return
     pair = (float(values[0]), float(values[1]))
     chosen = int(np.argmax(values[:2]))
-    gap = abs(pair[1] - pair[0])
-    if typical is None:
-        typical = spreads.typical((agent_name, rect.left, rect.top), pair)
-    level = confidence_level(gap, typical)
-    word_colors = (pal.text_dim, pal.text, lerp_color(pal.text, pal.good, 0.6), pal.good)
+    style = value_style(label)
+    if style == CHOICE:
+        level = None  # the file says which push, not how sure: no numbers, no word
+    elif style == PROBABILITY:
+        level = probability_confidence(pair)
+    else:
+        if typical is None:
+            typical = spreads.typical((agent_name, rect.left, rect.top), pair)
+        level = confidence_level(abs(pair[1] - pair[0]), typical)
+    texts = None if style == CHOICE else shown_values(pair, style)
+    raw_width = _draw_raw_column(surface, theme, rect, lay, texts, chosen)
+    _draw_push(surface, theme, rect, lay, chosen, level, raw_width)
 
-    # The raw numbers: a right-hand column, the chosen one bright.
-    texts = format_values(pair)
+
+def _draw_raw_column(
+    surface: pygame.Surface,
+    theme: Theme,
+    rect: pygame.Rect,
+    lay: _Layout,
+    texts: tuple[str, str] | None,
+    chosen: int,
+) -> int:
+    """The values in a right-hand column, the chosen one bright; returns the column's width."""
+    if texts is None:
+        return 0
+    pal = theme.palette
     raw_font = theme.fonts.font(lay.raw_size)
     raw_lines = [f"{ARROWS[a]} {texts[a]}" for a in (0, 1)]
-    raw_width = max(raw_font.size(line)[0] for line in raw_lines)
     raw_top = rect.top + lay.push_top + 3
     for action in (0, 1):
         blit_text(
@@ -274,13 +345,25 @@ def _draw_contents(
             (rect.right - 12, raw_top + action * (lay.raw_size + 6)),
             "topright",
         )
+    return max(raw_font.size(line)[0] for line in raw_lines)
 
-    # The arrow, and what it means: the push, and how sure.
+
+def _draw_push(
+    surface: pygame.Surface,
+    theme: Theme,
+    rect: pygame.Rect,
+    lay: _Layout,
+    chosen: int,
+    level: int | None,
+    raw_width: int,
+) -> None:
+    """The arrow, and what it means: the push, and how sure (``level``; None: not known)."""
+    pal = theme.palette
     ax, ay, aw, ah = lay.arrow
     arrow_rect = pygame.Rect(rect.left + ax, rect.top + ay, aw, ah)
     draw_arrow(surface, arrow_rect, chosen == 1, pal.accent)
     text_left = arrow_rect.right + 14
-    text_width = rect.right - 12 - raw_width - 10 - text_left
+    text_width = rect.right - 12 - (raw_width + 10 if raw_width else 0) - text_left
     blit_text(
         surface,
         theme,
@@ -290,11 +373,13 @@ def _draw_contents(
         (text_left, rect.top + lay.push_top),
         bold=True,
     )
-    word = CONFIDENCE_WORDS[level]
+    if level is None:
+        return
+    word_colors = (pal.text_dim, pal.text, lerp_color(pal.text, pal.good, 0.6), pal.good)
     word_rect = blit_text(
         surface,
         theme,
-        fit_text(theme, word, lay.word_size, text_width, bold=True),
+        fit_text(theme, CONFIDENCE_WORDS[level], lay.word_size, text_width, bold=True),
         lay.word_size,
         word_colors[level],
         (text_left, rect.top + lay.word_top),

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import pygame
 
 from cartpole_game.game.render.arena_view import draw_arrow, lerp_color
-from cartpole_game.game.render.layout import log_panel
+from cartpole_game.game.render.layout import ARENA, log_panel
 from cartpole_game.game.render.medal import MEDAL_COLORS as MEDAL_COLORS
 from cartpole_game.game.render.medal import draw_medal as draw_medal
-from cartpole_game.game.render.theme import Color, Theme, blit_text, fit_text
+from cartpole_game.game.render.theme import Color, Theme, blit_text, fit_middle, fit_text
 from cartpole_game.sim.physics import CARTPOLE_V1
 
 
@@ -73,6 +73,48 @@ def banner_width(theme: Theme, title: str, subtitle: str, widest: int) -> int:
     return max(420, min(widest, max(title_width, subtitle_width) + 48))
 
 
+def shouted(name: str) -> str:
+    """An agent's name as a header shouts it: "DQN"; but a name that ends in its file's name
+    keeps the file's spelling: "PPO (SB3 2.4) · ppo-CartPole-v1.zip"."""
+    head, sep, tail = name.partition(" · ")
+    return head.upper() + sep + tail
+
+
+DRIVER_REGION = ARENA.rect("driver")
+PILL_WIDTH = 220  # the pill's width for a short name ("YOU DRIVE", "DQN DRIVES")
+PILL_PAD = 20  # each side of its text
+PILL_SIZES = (18, 16, 14)  # the text's size: the largest at which it fits
+DRIVES = " DRIVES"
+
+
+def driver_pill(
+    theme: Theme, driver: str, centre_x: int, region: pygame.Rect
+) -> tuple[str, int, pygame.Rect]:
+    """The driver pill's text, its size and the pill, inside ``region``: 220 px wide and centred
+    on ``centre_x`` for a short name, wider (and moved left as far as the region allows) for a
+    long one. A name too long even then loses " DRIVES", then its middle ("PPO (SB3 2.4) ·
+    ppo-Car…v1.zip"), so that what it is and the file's end stay readable."""
+    inner = region.width - 2 * PILL_PAD
+    candidates = [driver]
+    if driver.endswith(DRIVES):
+        candidates.append(driver[: -len(DRIVES)])
+    label, size = "", PILL_SIZES[-1]
+    for text in candidates:
+        for size in PILL_SIZES:
+            if theme.fonts.font(size, True).size(text)[0] <= inner:
+                label = text
+                break
+        if label:
+            break
+    if not label:
+        label = fit_middle(theme, candidates[-1], size, inner, bold=True)
+    width = max(PILL_WIDTH, theme.fonts.font(size, True).size(label)[0] + 2 * PILL_PAD)
+    pill = pygame.Rect(0, 0, min(width, region.width), region.height)
+    pill.center = (centre_x, region.centery)
+    pill.clamp_ip(region)
+    return label, size, pill
+
+
 class Hud:
     """Draws the HUD; caches the translucent panels (they are the same every frame)."""
 
@@ -112,13 +154,10 @@ class Hud:
         blit_text(surface, t, str(info.score), 40, pal.text, (x0, y0 + 17), bold=True)
         blit_text(surface, t, "TIME", 13, pal.text_dim, (x0 + 150, y0), bold=True)
         blit_text(surface, t, f"{info.elapsed:5.2f} s", 28, pal.text, (x0 + 150, y0 + 24))
-        driver_rect = pygame.Rect(0, 0, 220, 40)
-        driver_rect.center = (rect.centerx, rect.centery)
+        label, size, driver_rect = driver_pill(t, info.driver, rect.centerx, DRIVER_REGION)
         pygame.draw.rect(surface, pal.panel_edge, driver_rect, border_radius=20)
-        log_panel(t, "driver", driver_rect)
-        blit_text(
-            surface, t, f"{info.driver}", 18, pal.accent, driver_rect.center, "center", bold=True
-        )
+        log_panel(t, "driver", driver_rect, DRIVER_REGION)
+        blit_text(surface, t, label, size, pal.accent, driver_rect.center, "center", bold=True)
         xr = rect.right - 24
         blit_text(
             surface, t, info.best_label, 13, pal.text_dim, (xr - 150, y0), "topright", bold=True

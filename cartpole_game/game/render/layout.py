@@ -51,6 +51,9 @@ ARENA = Layout(
     "arena",
     (
         ("top_bar", (16, 12, 1248, 76)),
+        # Who drives, in a pill centred on the bar; a long name ("PPO (SB3 2.4) · ppo-….zip")
+        # widens it leftwards, between the time and the recording mark.
+        ("driver", (330, 30, 434, 40)),
         ("recording", (772, 38, 96, 24)),  # "● REC" while a GIF records: in the top bar's gap
         ("status", (16, 96, 900, 48)),  # one or two lines of mode figures and key hints
         ("decision", (936, 100, 328, 132)),  # what the agent is deciding
@@ -66,6 +69,16 @@ ARENA = Layout(
 MENU_LAYOUT = Layout("menu", (("toasts", (580, 556, 680, 62)),))
 LADDER_LAYOUT = Layout("ladder", (("toasts", (600, 28, 616, 62)),))
 VERSUS_SETUP_LAYOUT = Layout("versus setup", (("toasts", (720, 28, 496, 62)),))
+OPEN_AGENT_LAYOUT = Layout(
+    "open agent",
+    (
+        ("toasts", (720, 28, 496, 62)),
+        ("list", (64, 116, 740, 484)),  # recent agents, then the shipped ones
+        ("detail", (820, 116, 396, 484)),  # the chosen one: what, where, and what to do with it
+        ("formats", (64, 612, 1152, 52)),  # what can be dropped on the window
+        ("footer", (64, 676, 1152, 32)),  # the key hints
+    ),
+)
 VERSUS_LAYOUT = Layout(
     "versus",
     (

@@ -117,3 +117,18 @@ def fit_text(theme: Theme, text: str, size: int, max_width: int, bold: bool = Fa
     while text and font.size(text + "…")[0] > max_width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+def fit_middle(theme: Theme, text: str, size: int, max_width: int, bold: bool = False) -> str:
+    """``text``, cut in the middle with "…" if it is wider than ``max_width`` pixels: a file
+    name keeps its start (the kind and seed) and its end (the extension)."""
+    font = theme.fonts.font(size, bold)
+    if font.size(text)[0] <= max_width:
+        return text
+    head, tail = text[: len(text) // 2], text[len(text) // 2 :]
+    while (head or tail) and font.size(head + "…" + tail)[0] > max_width:
+        if len(head) >= len(tail):
+            head = head[:-1]
+        else:
+            tail = tail[1:]
+    return head + "…" + tail

@@ -22,8 +22,13 @@ from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.gamepad import DEVICE_EVENTS, move_stick
 from cartpole_game.game.input.tables import PLAY
 from cartpole_game.game.render.arena_view import view_fitting_pole
-from cartpole_game.game.render.decision_panel import SpreadMemory, draw_decision_panel, value_label
-from cartpole_game.game.render.hud import HudInfo
+from cartpole_game.game.render.decision_panel import (
+    SpreadMemory,
+    draw_decision_panel,
+    plain_words,
+    value_label,
+)
+from cartpole_game.game.render.hud import DRIVES, HudInfo, shouted
 from cartpole_game.game.render.layout import ARENA, SpriteEntry
 from cartpole_game.game.render.transform import CartGeometry, WorldView
 from cartpole_game.game.scenes.base import Scene, SceneContext
@@ -113,7 +118,7 @@ class ArenaScene(Scene):
     def driver_label(self) -> str:
         if self.human_driving:
             return "YOU DRIVE"
-        return f"{self.arena.controller.name.upper()} DRIVES"
+        return f"{shouted(self.arena.controller.name)}{DRIVES}"
 
     # -- input --------------------------------------------------------------------------------
     def press_handlers(self) -> dict[str, Callable[[], None]]:
@@ -385,6 +390,7 @@ class ArenaScene(Scene):
                 value_label(self.agent),
                 self.values,
                 ctx.hud.panel(DECISION_RECT.size),
+                plain=plain_words(self.agent),
                 spreads=self.spreads,
             )
             obstacles.append(DECISION_RECT)

@@ -110,6 +110,9 @@ class MenuScene(Scene):
         if self.demo.done:
             self.demo.reset()
 
+    def _height(self, size: int) -> int:
+        return int(self.ctx.theme.fonts.font(size, True).get_height())
+
     def draw(self, surface: pygame.Surface, alpha: float) -> None:
         theme = self.ctx.theme
         pal = theme.palette
@@ -128,13 +131,20 @@ class MenuScene(Scene):
         self._rects = []
         top = 236
         step = min(62, (MENU_BOTTOM - top) // len(self.entries))  # more modes: closer rows
-        title_size = 25 if step >= 60 else 22
+        # More modes, closer rows: the largest title that leaves room for its description, which
+        # sits under it, never over it (nor over the next row's title).
+        cap = 25 if step >= 60 else 22
+        title_size = next(
+            (s for s in (25, 22, 20, 18) if s <= cap and self._height(s) + 18 <= step), 16
+        )
+        below = max(step - 22, self._height(title_size) + 1)  # the description's top
+        title_top = min(3, below - self._height(title_size))
         box = pygame.Rect(64, top - 14, 488, step * len(self.entries) + 24)
         # Opaque: the demo cart runs behind it, on purpose.
         self.ctx.hud.blit_panel(surface, "menu", box, 250, covers=True)
         y = top
         for i, entry in enumerate(self.entries):
-            rect = pygame.Rect(76, y, 464, step - 4)
+            rect = pygame.Rect(76, y, 464, max(step - 4, below + 17))
             chosen = i == self.selected
             if chosen:
                 pygame.draw.rect(surface, pal.panel_edge, rect, border_radius=10)
@@ -151,7 +161,7 @@ class MenuScene(Scene):
                 entry.title,
                 title_size,
                 color,
-                (rect.left + 22, rect.top + 3),
+                (rect.left + 22, rect.top + title_top),
                 bold=True,
             )
             blit_text(
@@ -160,7 +170,7 @@ class MenuScene(Scene):
                 entry.description,
                 14,
                 pal.text_dim,
-                (rect.left + 24, rect.top + rect.height - 18),
+                (rect.left + 24, rect.top + below),
             )
             self._rects.append(rect)
             y += step

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import pygame
 
+from cartpole_game.agents.registry import named_agents
 from cartpole_game.core.errors import FileFormatError
 from cartpole_game.game.arguments import add_agent_argument, add_level_argument
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
@@ -107,6 +108,15 @@ class PlayScene(ArenaScene):
         if ghost is None or ghost.arena.done:
             return None
         return ghost.arena.interpolated_state(alpha)
+
+    def take_agent(self, agent: ExplainingController, spec: str) -> str:
+        """A dropped agent gives the hints (G) from now on, on this level and the next ones."""
+        self.agent = agent
+        self.agent_loader = lambda: agent
+        self._refresh_values()
+        if self.show_hint:
+            return f"Hints now from {agent.name}"
+        return f"Hints from {agent.name}: G shows its push"
 
     # -- three quick falls: offer an easier way ---------------------------------------------------
     def episode_finished(self) -> None:
@@ -215,6 +225,9 @@ MODE = ModeSpec(
     make_scene=_make_scene,
     add_arguments=_add_arguments,
     settings_from_args=lambda args: {"agent": args.agent, "level": args.level},
+    # A file named for hints is read before the window opens, so a bad one is one line, exit 2;
+    # a shipped agent loads at the first G (playing starts without it).
+    agents=lambda config: () if config.agent in named_agents() else (config.agent,),
     waits_for_player=always,
     menu=MenuEntry("Play now", "balance the pole with ← and →"),
     bench={"play": {"mode": "play"}},

@@ -38,12 +38,21 @@ class TakeoverScene(ArenaScene):
             self.arena.set_controller(self.human)
             self.ctx.notify("You have the cart")
 
+    def take_agent(self, agent: ExplainingController, spec: str) -> str:
+        """A dropped agent becomes the one Tab hands the cart to; if the agent has the cart, the
+        new one takes it at once, from the exact state, as Tab would."""
+        driving = not self.human_driving
+        self.agent = agent
+        if driving:
+            self.arena.set_controller(agent)
+        self._refresh_values()
+        if driving:
+            return f"{agent.name} has the cart — Tab to take it back"
+        return f"{agent.name} is ready — Tab hands it the cart"
+
     def driver_at_the_end(self) -> str | None:
         """Takeover's banner says who dropped the pole: "The pole fell — you were driving"."""
         return "you were" if self.human_driving else f"{self.arena.controller.name} was"
-
-    def driver_label(self) -> str:
-        return "YOU DRIVE" if self.human_driving else f"{self.arena.controller.name.upper()} DRIVES"
 
     def draw_status_line(self, surface: pygame.Surface) -> None:
         pal = self.ctx.theme.palette

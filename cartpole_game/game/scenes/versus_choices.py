@@ -1,22 +1,25 @@
 """What the versus setup offers in each row, and the words for it (no drawing here).
 
-A side is a human, a shipped agent, or one of the newest agent files in the data directory's
-``checkpoints/`` folder; a level is any level of the ladder (versus earns no medals, so a locked
-one is offered too); the handicap is none, "fair for this level" (each shipped agent side gets the
-setting ``python play.py bench --only handicap`` found fair: :data:`FAIR_HANDICAPS`) or one
-setting for every agent side.
+A side is a human, a shipped agent, one of the newest agent files in the data directory's
+``checkpoints/`` folder, or an agent file the player opened or dropped on the window lately (an
+SB3, RL-Zoo, CleanRL or ONNX agent too: :mod:`cartpole_game.game.recent_agents`); a level is any
+level of the ladder (versus earns no medals, so a locked one is offered too); the handicap is none,
+"fair for this level" (each shipped agent side gets the setting ``python play.py bench --only
+handicap`` found fair: :data:`FAIR_HANDICAPS`) or one setting for every agent side.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from cartpole_game.agents.registry import named_agents
-from cartpole_game.core.text import drawable_path
+from cartpole_game.core.text import drawable, drawable_path
 from cartpole_game.game.arguments import FAIR, HUMAN
+from cartpole_game.game.recent_agents import load_recent
 from cartpole_game.sim.handicap import fair_handicap, has_fair_handicap, parse_handicap
 from cartpole_game.sim.levels import LEVELS, Level
 
@@ -61,17 +64,38 @@ def recent_agent_files(data_dir: Path, limit: int = RECENT_FILES) -> list[Path]:
     return [path for _, _, path in found[:limit]]
 
 
+def when(seconds: float) -> str:
+    """A moment as the setup names it: "2026-11-21 15:30"."""
+    try:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
+    except (ValueError, OverflowError, OSError):
+        return "at an unknown time"
+
+
 def side_choices(data_dir: Path) -> list[Choice]:
-    """Human, each shipped agent, then the recent agent files."""
+    """Human, each shipped agent, the newest checkpoints, then the agent files the player opened
+    lately (those still there and not listed already), named by what they are."""
     choices = [Choice(HUMAN, "Human (you)", "you push with ← / → (or A / D, or a pad)")]
     choices += [Choice(name, name, "a shipped agent") for name in named_agents()]
     for path in recent_agent_files(data_dir):
         try:
-            saved = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
-        except (OSError, ValueError, OverflowError):
+            saved = when(path.stat().st_mtime)
+        except OSError:
             saved = "at an unknown time"
         choices.append(Choice(str(path), drawable_path(path.name), f"agent file, saved {saved}"))
+    listed = {os.path.abspath(str(choice.value)) for choice in choices}
+    recent, _ = load_recent(data_dir)  # a corrupt list: the menu's Open an agent… says so
+    for entry in recent:
+        if entry.path not in listed and entry.present:
+            detail = f"opened {when(entry.opened)} · {drawable_path(entry.path, 60)}"
+            choices.append(Choice(entry.path, drawable(entry.name, 80), detail))
+            listed.add(entry.path)
     return choices
+
+
+def agent_file_choice(path: str, name: str) -> Choice:
+    """The choice of an agent file just opened (dropped on the window, or from the list)."""
+    return Choice(path, drawable(name, 80), f"your agent file · {drawable_path(path, 60)}")
 
 
 def level_choices() -> list[Choice]:

@@ -11,10 +11,15 @@ import numpy as np
 import pygame
 
 from cartpole_game.game.render.arena_view import lerp_color
-from cartpole_game.game.render.decision_panel import SpreadMemory, draw_decision_panel, value_label
-from cartpole_game.game.render.hud import BANNER_HEIGHT, banner_width
+from cartpole_game.game.render.decision_panel import (
+    SpreadMemory,
+    draw_decision_panel,
+    plain_words,
+    value_label,
+)
+from cartpole_game.game.render.hud import BANNER_HEIGHT, banner_width, shouted
 from cartpole_game.game.render.layout import SpriteEntry, place_clear
-from cartpole_game.game.render.theme import blit_text, fit_text
+from cartpole_game.game.render.theme import Theme, blit_text, fit_middle, fit_text
 from cartpole_game.game.render.transform import WorldView
 from cartpole_game.game.scenes.base import SceneContext
 from cartpole_game.sim.arena import Arena, EndReason
@@ -35,6 +40,21 @@ Drag = tuple[int, tuple[int, int], tuple[int, int]]
 COLUMN_WIDTH = 140  # a side's name in the match summary's table, at most
 
 
+TITLE_SIZES = (24, 20, 17)  # a side header's name: the largest size at which it fits
+TITLE_ROOM = 200  # of a header's width: its margins, the time and the score
+TALLY_NAME = 260  # a side's name in the tally line, at most
+TALLY_WIDTH = 1040  # the tally line, centred, clear of the recording mark at its right
+
+
+def fit_title(theme: Theme, title: str, width: int) -> tuple[str, int]:
+    """A side header's name and its size: the largest that fits ``width``, else the smallest
+    with the name's middle cut out ("PPO (SB3 2.4) · ppo-Car…v1.zip")."""
+    for size in TITLE_SIZES:
+        if theme.fonts.font(size, True).size(title)[0] <= width:
+            return title, size
+    return fit_middle(theme, title, TITLE_SIZES[-1], width, True), TITLE_SIZES[-1]
+
+
 def level_title(level: Level, time_scale: float) -> str:
     """The level a match plays and the speed it runs at: "Level 3 Half speed · 0.5×"."""
     return f"Level {level.number} {level.name} · {time_scale:g}×"
@@ -42,7 +62,7 @@ def level_title(level: Level, time_scale: float) -> str:
 
 def side_name(controller: Controller) -> str:
     """ "YOU", or the agent's name: "DQN"."""
-    return "YOU" if isinstance(controller, HumanController) else controller.name.upper()
+    return "YOU" if isinstance(controller, HumanController) else shouted(controller.name)
 
 
 def side_title(controller: Controller) -> str:
@@ -183,6 +203,7 @@ class VersusPainter:
                 values,
                 ctx.hud.panel(rect.size),
                 compact=True,
+                plain=plain_words(controller),
                 spreads=self.spreads,
             )
             self.obstacles.append(rect)
@@ -206,13 +227,17 @@ class VersusPainter:
         theme = self.ctx.theme
         pal = theme.palette
         self.ctx.hud.blit_panel(surface, "side header", header, 200)
+        # A long name ("PPO (SB3 2.4) · ppo-CartPole-v1.zip") gets smaller, then loses its
+        # middle, so that it ends before the time.
+        title, size = fit_title(theme, self.title(controller), header.width - TITLE_ROOM)
         blit_text(
             surface,
             theme,
-            self.title(controller),
-            24,
+            title,
+            size,
             pal.accent,
-            (header.left + 18, header.top + 17),
+            (header.left + 18, header.centery),
+            "midleft",
             bold=True,
         )
         blit_text(
@@ -237,7 +262,10 @@ class VersusPainter:
 
     def _draw_tally(self, surface: pygame.Surface) -> None:
         pal = self.ctx.theme.palette
-        left, right = (self.title(c) for c in self.controllers)
+        left, right = (
+            fit_middle(self.ctx.theme, self.title(c), 17, TALLY_NAME, True)
+            for c in self.controllers
+        )
         text = (
             f"{level_title(self.match.level, self.ctx.time_scale)}   ·   "
             f"round {self.match.round_number} of best-of-{self.match.rounds}   ·   "
@@ -245,6 +273,7 @@ class VersusPainter:
         )
         if self.match.disturbances.wind_on:  # one wind for both sides: said once, up here
             text += f"   ·   wind {self.match.disturbances.wind_force:+.1f} N"
+        text = fit_text(self.ctx.theme, text, 17, TALLY_WIDTH, bold=True)
         blit_text(surface, self.ctx.theme, text, 17, pal.text, (640, 12), "midtop", bold=True)
 
     def _draw_fast_forward(self, surface: pygame.Surface, side: int) -> None:

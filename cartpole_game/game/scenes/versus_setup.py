@@ -1,12 +1,14 @@
 """The versus setup: the menu's "Versus" chooses both sides, the level, the rounds and the agents'
 handicap.
 
-A side is a human, a shipped agent, or one of the newest agent files in the data directory's
-``checkpoints/`` folder (where the live training view saves), so a network just trained can race
-at once. The level starts at the one the player is on in the ladder, the handicap at "fair for
-this level" (:mod:`cartpole_game.game.scenes.versus_choices` has what each row offers). ↑/↓
-choose a row, ←/→ change it, Enter starts the match; a file that cannot be loaded says so in a
-toast and the setup stays. The command line's ``versus`` mode is unchanged.
+A side is a human, a shipped agent, one of the newest agent files in the data directory's
+``checkpoints/`` folder (where the live training view saves), so a network just trained can race at
+once, or an agent file the player opened lately; a file dropped on the window becomes the chosen
+side (the left one if its row is chosen, else the right). The level starts at the one the player is
+on in the ladder, the handicap at "fair for this level"
+(:mod:`cartpole_game.game.scenes.versus_choices` has what each row offers). ↑/↓ choose a row, ←/→
+change it, Enter starts the match; a file that cannot be loaded says so in a toast and the setup
+stays. The command line's ``versus`` mode is unchanged.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from cartpole_game.game.arguments import FAIR, HUMAN
 from cartpole_game.game.input.bindings import COMMAND_EVENTS, dispatch
 from cartpole_game.game.input.tables import VERSUS_SETUP
 from cartpole_game.game.render.layout import VERSUS_SETUP_LAYOUT
-from cartpole_game.game.render.theme import Color, Theme, blit_text, fit_text
+from cartpole_game.game.render.theme import Color, blit_text, fit_middle, fit_text
 from cartpole_game.game.scenes.base import MenuEntry, ModeSpec, Scene, SceneContext
 from cartpole_game.game.scenes.overlays import HelpOverlay, draw_toasts
 from cartpole_game.game.scenes.versus import VersusScene, handicap_side
 from cartpole_game.game.scenes.versus_choices import (
     ROUNDS,
     Choice,
+    agent_file_choice,
     fair_detail,
     fair_words,
     handicap_choices,
@@ -39,7 +42,7 @@ from cartpole_game.game.scenes.versus_choices import (
     side_choices,
 )
 from cartpole_game.game.scenes.versus_draw import level_title
-from cartpole_game.sim.controllers import Controller
+from cartpole_game.sim.controllers import Controller, ExplainingController
 from cartpole_game.sim.levels import LEVELS, Level
 
 CANNOT = "Cannot use"  # a toast about a side that cannot play starts so
@@ -50,21 +53,6 @@ PANEL = pygame.Rect(64, 116, 1152, 404)
 ROW_HEIGHT = 76
 VALUE_BOX = pygame.Rect(560, 0, 600, 44)  # x and size; each row sets its top
 SUMMARY = pygame.Rect(64, 532, 1152, 128)
-
-
-def fit_middle(theme: Theme, text: str, size: int, max_width: int, bold: bool = False) -> str:
-    """``text``, cut in the middle with "…" if it is wider than ``max_width`` pixels: a file
-    name keeps its start (the kind and seed) and its end."""
-    font = theme.fonts.font(size, bold)
-    if font.size(text)[0] <= max_width:
-        return text
-    head, tail = text[: len(text) // 2], text[len(text) // 2 :]
-    while (head or tail) and font.size(head + "…" + tail)[0] > max_width:
-        if len(head) >= len(tail):
-            head = head[:-1]
-        else:
-            tail = tail[1:]
-    return head + "…" + tail
 
 
 class VersusSetupScene(Scene):
@@ -130,6 +118,23 @@ class VersusSetupScene(Scene):
     def handicap(self) -> str | None:
         handicap = self.value(HANDICAP)
         return handicap if isinstance(handicap, str) else None
+
+    def offer_agent(self, spec: str, name: str, row: int = RIGHT) -> None:
+        """Put the agent file ``spec`` (called ``name``) on side ``row``, listed if it is not."""
+        sides = self.rows[LEFT]
+        index = next((i for i, c in enumerate(sides) if c.value == spec), None)
+        if index is None:
+            sides.append(agent_file_choice(spec, name))  # both side rows share the one list
+            index = len(sides) - 1
+        self.chosen[row] = index
+        self.selected = row
+
+    def take_agent(self, agent: ExplainingController, spec: str) -> str:
+        """A dropped agent becomes the chosen side: the left one if its row is chosen, else the
+        right."""
+        row = LEFT if self.selected == LEFT else RIGHT
+        self.offer_agent(spec, agent.name, row)
+        return f"{agent.name} plays on the {'left' if row == LEFT else 'right'}"
 
     # -- input --------------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> None:

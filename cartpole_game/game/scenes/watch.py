@@ -24,6 +24,15 @@ class WatchScene(ArenaScene):
     ) -> None:
         super().__init__(ctx, None, agent, agent_drives=True, level=level)
 
+    def take_agent(self, agent: ExplainingController, spec: str) -> str:
+        """A dropped agent plays at once, from a fresh episode: one agent's episode, one score
+        (the average starts again too: it was the other agent's)."""
+        self.agent = agent
+        self.arena.set_controller(agent)
+        self.episode_scores = []
+        self.restart()
+        return f"{agent.name} plays now, from a fresh start"
+
     def hud_best(self) -> tuple[str, int]:
         return "BEST RUN", max([self.arena.score, *self.episode_scores])
 
