@@ -26,6 +26,7 @@ def test_event_storm_through_every_scene(tmp_path: Path) -> None:
     report = fuzz_events(6000, seed=1234, data_dir=tmp_path)
     assert report.problems == []
     assert report.events >= 6000 - len(FUZZ_MODES)
+    assert report.drops > 20  # garbage, empty, folder, FIFO, missing and nameless files dropped
     for scene in (
         "MenuScene",
         "PlayScene",

@@ -7,6 +7,7 @@ small ones. Both are seeded, so a failure reproduces with the same seed.
 from __future__ import annotations
 
 import math
+import os
 import random
 import resource
 import weakref
@@ -63,12 +64,32 @@ class FuzzReport:
     events: int = 0
     frames: int = 0
     quits: int = 0
+    drops: int = 0  # files dropped on the window (none of them an agent)
     episodes: int = 0
     scenes_seen: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
 
 
-def random_event(rng: random.Random, size: tuple[int, int]) -> pygame.event.Event:
+def drop_targets(folder: Path) -> tuple[str, ...]:
+    """Files a player might drop on the window that are no agent at all: garbage, an empty
+    zip, a folder, a FIFO, a missing file, an empty name (made in ``folder``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    garbage = folder / "garbage.pth"
+    garbage.write_bytes(bytes(random.Random(0).randrange(256) for _ in range(4096)))
+    empty = folder / "empty.zip"
+    empty.write_bytes(b"")
+    fifo = folder / "agent.fifo"
+    if not fifo.exists() and hasattr(os, "mkfifo"):
+        os.mkfifo(fifo)
+    targets = [garbage, empty, folder, folder / "missing.onnx"]
+    if fifo.exists():
+        targets.append(fifo)
+    return (*(str(t) for t in targets), "")
+
+
+def random_event(
+    rng: random.Random, size: tuple[int, int], drops: tuple[str, ...] = ()
+) -> pygame.event.Event:
     kind = rng.random()
     w, h = size
     pos = (rng.randrange(-50, w + 50), rng.randrange(-50, h + 50))
@@ -99,6 +120,8 @@ def random_event(rng: random.Random, size: tuple[int, int]) -> pygame.event.Even
         return pygame.event.Event(pygame.VIDEORESIZE, size=new, w=new[0], h=new[1])
     if kind < 0.88:
         return pygame.event.Event(pygame.WINDOWRESIZED, x=pos[0], y=pos[1])
+    if kind < 0.90 and drops:
+        return pygame.event.Event(pygame.DROPFILE, file=rng.choice(drops))
     if kind < 0.995:
         return pygame.event.Event(
             pygame.WINDOWFOCUSLOST if rng.random() < 0.5 else pygame.WINDOWFOCUSGAINED
@@ -136,6 +159,7 @@ def fuzz_events(
     rng = random.Random(seed)
     report = FuzzReport()
     per_mode = max(1, total_events // len(modes))
+    drops = drop_targets(data_dir / "fuzz-drops")
     for mode in modes:
         app = App(RunConfig(mode=mode, headless=True, seed=rng.randrange(2**31), data_dir=data_dir))
         last_scores: weakref.WeakKeyDictionary[Arena, tuple[int, int]] = weakref.WeakKeyDictionary()
@@ -143,7 +167,9 @@ def fuzz_events(
             sent = 0
             while sent < per_mode:
                 for _ in range(rng.randint(0, 6)):
-                    pygame.event.post(random_event(rng, app.screen.get_size()))
+                    event = random_event(rng, app.screen.get_size(), drops)
+                    report.drops += event.type == pygame.DROPFILE
+                    pygame.event.post(event)
                     sent += 1
                 app.frame()
                 report.frames += 1
