@@ -21,6 +21,7 @@ from cartpole_game.game.arguments import (
     time_scale,
 )
 from cartpole_game.game.config import LoopConfig, RunConfig
+from cartpole_game.game.demos import check_replay_folder
 from cartpole_game.game.modes import MODES
 
 # Commands that are not a mode's window: a module with add_arguments(parser) and run(args) -> int.
@@ -77,6 +78,13 @@ def add_drawing_arguments(parser: argparse.ArgumentParser) -> None:
         help="when the session ends (also on SIGTERM or closing the window), write one record "
         "per episode here",
     )
+    group.add_argument(
+        "--save-replays",
+        type=Path,
+        metavar="DIR",
+        help="save every finished episode here as a replay file, whoever drove it (made if "
+        "missing; never over a file)",
+    )
     group.add_argument("--report-first-frame", action="store_true", help=argparse.SUPPRESS)
 
 
@@ -116,6 +124,11 @@ def run_config_from_args(args: argparse.Namespace) -> RunConfig:
         check_writable_file(args.screenshot, "screenshot")
     if args.summary is not None:
         check_writable_file(args.summary, "summary")
+    if args.save_replays is not None and not MODES[args.mode].keeps_replays:
+        raise UsageError(
+            f"--save-replays: {args.mode} plays no episodes of its own to save "
+            "(it goes with play, watch, takeover, versus and the menu)"
+        )
     if args.headless and args.frames is None and args.episodes is None:
         raise UsageError("--headless needs --frames N or --episodes N, or it would never end")
     config = RunConfig(
@@ -127,6 +140,7 @@ def run_config_from_args(args: argparse.Namespace) -> RunConfig:
         screenshot=args.screenshot,
         data_dir=args.data_dir,
         summary=args.summary,
+        save_replays=args.save_replays,
         loop=LoopConfig(time_scale=args.time_scale),
         **MODES[args.mode].settings_from_args(args),
     )
@@ -135,6 +149,8 @@ def run_config_from_args(args: argparse.Namespace) -> RunConfig:
             f"{config.mode} waits for a player's first push, which cannot come --headless: "
             "give --frames N"
         )
+    if config.save_replays is not None:
+        check_replay_folder(config.save_replays)  # last: a refused command makes no folder
     return config
 
 

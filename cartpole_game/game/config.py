@@ -56,6 +56,7 @@ class RunConfig:
     # play, watch, takeover, versus: the ladder's level (None: play's next one, else the last)
     level: int | None = None
     summary: Path | None = None  # where the session summary goes when the session ends
+    save_replays: Path | None = None  # every finished episode is saved here as a replay file
     train: TrainConfig = TrainConfig()
     display: DisplayConfig = DisplayConfig()
     loop: LoopConfig = LoopConfig()

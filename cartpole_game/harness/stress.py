@@ -20,10 +20,11 @@ import pygame
 from cartpole_game.agents import load_agent
 from cartpole_game.game.app import App
 from cartpole_game.game.config import RunConfig
+from cartpole_game.game.demos import DEMOS_FOLDER
 from cartpole_game.game.highscores import HighScores
 from cartpole_game.game.modes import MODES
 from cartpole_game.sim.arena import Arena, EndReason
-from cartpole_game.sim.replay import load_replay
+from cartpole_game.sim.replay import ReplayDriver, load_replay
 from cartpole_game.sim.versus import VersusMatch
 
 FUZZ_MODES = tuple(name for name, spec in MODES.items() if spec.fuzz)
@@ -196,6 +197,15 @@ def fuzz_events(
             load_replay(path)
         except Exception as exc:
             report.problems.append(f"replay {path.name} invalid after fuzzing: {exc}")
+    for path in (data_dir / DEMOS_FOLDER).glob("*.json"):  # the player's runs, kept as replays
+        try:
+            played = ReplayDriver(load_replay(path))
+            while not played.finished:
+                played.step()
+            if played.differences():
+                report.problems.append(f"run {path.name} does not play back as recorded")
+        except Exception as exc:
+            report.problems.append(f"run {path.name} invalid after fuzzing: {exc}")
     return report
 
 

@@ -357,13 +357,17 @@ class ReplayDriver:
     def finished(self) -> bool:
         return self.arena.done or len(self.arena.log.actions) >= len(self.replay.actions)
 
-    def step(self) -> None:
+    def step(self) -> np.ndarray | None:
+        """One recorded step; returns the observation its action was chosen on (the recorded
+        pokes before it included), a copy, or None once the replay is over."""
         if self.finished:
-            return
+            return None
         index = len(self.arena.log.actions)
         for delta in self._pokes.get(index, ()):
             self.arena.poke(delta)
+        seen = self.arena.observation.copy()
         self.arena.step(self._wind.get(index, 0.0))
+        return seen
 
     def differences(self) -> list[str]:
         """How what playback produced differs from what the file recorded: its score, how it

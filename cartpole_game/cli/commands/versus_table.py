@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from statistics import fmean
 
 from cartpole_game.agents import load_agent
 from cartpole_game.game.config import RunConfig
+from cartpole_game.game.demos import DEMOS_FOLDER, EpisodeKeeper
+from cartpole_game.game.highscores import default_data_dir
 from cartpole_game.game.scenes.versus import handicap_side, match_level
 from cartpole_game.sim.arena import fresh_seed
 from cartpole_game.sim.versus import VersusMatch
@@ -26,10 +29,16 @@ def run_headless_match(config: RunConfig, as_json: bool = False) -> int:
     print(
         f"{'round':>5}  {'left ' + left.name:>14}  {'right ' + right.name:>14}  {'winner':>8}  {'by':>4}"
     )
+    data_dir = config.data_dir or default_data_dir()
+    keeper = EpisodeKeeper(config.save_replays, data_dir / DEMOS_FOLDER)
     for number in range(episodes):
         if number:
             match.next_round()
         result = match.play_round()
+        for side, arena in zip(("left", "right"), match.arenas, strict=True):
+            scale = config.loop.time_scale or level.time_scale
+            for warning in keeper.keep(arena, "versus", level, scale, side):
+                print(f"warning: {warning}", file=sys.stderr)
         winner = {"left": left.name, "right": right.name}.get(result.winner, "draw")
         print(
             f"{result.round:>5}  {result.left_score:>14}  {result.right_score:>14}  {winner:>8}  "

@@ -303,6 +303,7 @@ class ArenaScene(Scene):
 
     def episode_finished(self) -> None:
         self.episode_scores.append(self.arena.score)
+        self.ctx.keep_episode(self.arena, self.mode_name, self.level, self.run_keeper.run_scale)
         self.ctx.sounds.play("win" if self.arena.end_reason is EndReason.MAX_STEPS else "fall")
         counted = self.counts
         if counted:

@@ -12,6 +12,7 @@ event fuzzer and the frame-time benchmark their list of modes, and the app its s
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ import pygame
 from cartpole_game.core.errors import UserFacingError
 from cartpole_game.core.text import drawable
 from cartpole_game.game.config import RunConfig
+from cartpole_game.game.demos import DEMOS_FOLDER, EpisodeKeeper
 from cartpole_game.game.highscores import HighScores
 from cartpole_game.game.input.bindings import BindingTable, HelpRows
 from cartpole_game.game.input.tables import GLOBAL
@@ -31,7 +33,9 @@ from cartpole_game.game.render.hud import Hud
 from cartpole_game.game.render.theme import Theme
 from cartpole_game.game.sound import SoundBoard
 from cartpole_game.game.summary import EpisodeSummary
+from cartpole_game.sim.arena import Arena
 from cartpole_game.sim.controllers import Controller, ExplainingController
+from cartpole_game.sim.levels import Level
 from cartpole_game.sim.replay import Replay
 from cartpole_game.sim.timescale import next_time_scale
 from cartpole_game.training.live import TrainerWarmer
@@ -149,6 +153,9 @@ class SceneContext:
     # whose playback differs from its recording: 1).
     exit_status: int = 0
     exit_message: str | None = None
+    # Saves every finished episode as a replay (--save-replays) and the player's own runs in the
+    # data folder's demos/; made at the first episode.
+    keeper: EpisodeKeeper | None = None
 
     def change_time_scale(self, direction: int) -> None:
         self.time_scale = next_time_scale(self.time_scale, direction)
@@ -188,6 +195,17 @@ class SceneContext:
         limit = self.config.episodes
         if limit is not None and self.episodes_finished >= limit:
             self.quit_requested = True
+
+    def keep_episode(
+        self, arena: Arena, mode: str, level: Level, time_scale: float, side: str | None = None
+    ) -> None:
+        """``arena`` has just finished an episode: keep it as a replay (see game/demos.py)."""
+        if self.keeper is None:
+            self.keeper = EpisodeKeeper(self.config.save_replays, self.data_dir / DEMOS_FOLDER)
+        for warning in self.keeper.keep(arena, mode, level, time_scale, side):
+            self.notify("Warning: " + warning, 6.0)
+            if self.config.headless:
+                print(f"warning: {warning}", file=sys.stderr)
 
     def collect_warnings(self) -> None:
         """Show (once) any warning the high scores or the progress store have gathered."""
@@ -256,5 +274,8 @@ class ModeSpec:
     own_command: bool = False  # the command line has a command of its own for it (train)
     real_time: bool = False  # keeps real time even headless (a worker process trains meanwhile)
     fuzz: bool = True  # the event fuzzer visits it
+    # Its episodes are kept as replays (--save-replays DIR, and the player's runs in demos/);
+    # False for a mode whose episodes are not replays of their own (the lesson, a replay).
+    keeps_replays: bool = True
     # RunConfig fields for the frame-time benchmark (label -> fields); empty: not measured.
     bench: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

@@ -120,4 +120,5 @@ MODE = ModeSpec(
     make_scene=lambda services: LessonScene(services.ctx),
     waits_for_player=always,
     menu=MenuEntry("How to play", "a 30-second lesson"),
+    keeps_replays=False,  # its rounds start from set poses, not from a seed: no replays
 )

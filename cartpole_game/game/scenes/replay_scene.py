@@ -187,4 +187,5 @@ MODE = ModeSpec(
     add_arguments=_add_arguments,
     settings_from_args=lambda args: {"replay": args.file},
     fuzz=False,  # it takes no input: pokes and wind would change what happened
+    keeps_replays=False,  # it plays a replay back: the file is already kept
 )

@@ -258,6 +258,8 @@ class VersusScene(Scene):
                 won = arena.end_reason is EndReason.MAX_STEPS
                 self.ctx.sounds.play("win" if won else "fall")
         if result is not None:
+            for side, arena in zip(("left", "right"), self.match.arenas, strict=True):
+                self.ctx.keep_episode(arena, self.mode_name, self.level, self.ctx.time_scale, side)
             self.ctx.episode_finished(*self.round_summaries())
 
     def round_summaries(self) -> list[EpisodeSummary]:
