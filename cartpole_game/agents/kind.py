@@ -47,6 +47,8 @@ class AgentKind:
     # ...or builds the agent with this (agents computed, not trained, such as a controller).
     build: Callable[[str], ExplainingController] | None = None
     trainer: TrainerRef | None = None
+    # Trained from demonstrations rather than by playing: ``train --algo NAME --demos PATH``.
+    learns_from_demos: bool = False
 
     @property
     def named(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cartpole_game.agents import dqn, foreign, linear, lqr
+from cartpole_game.agents import clone, dqn, foreign, linear, lqr
 from cartpole_game.agents.kind import AgentKind
 
 AGENT_KINDS: dict[str, AgentKind] = {
@@ -11,6 +11,7 @@ AGENT_KINDS: dict[str, AgentKind] = {
         dqn.KIND,
         linear.KIND,
         lqr.KIND,  # computed from the level's physics, not loaded (agents/lqr.py)
+        clone.KIND,  # learned from demonstrations: behaviour cloning (agents/clone.py)
         *foreign.KINDS,  # agents from SB3, RL-Zoo, CleanRL and ONNX files (agents/foreign.py)
     )
 }
@@ -30,5 +31,10 @@ def named_agents() -> tuple[str, ...]:
 
 
 def trainable_kinds() -> tuple[str, ...]:
-    """What ``train --algo`` accepts."""
+    """What ``train --algo`` trains by playing."""
     return tuple(name for name, kind in AGENT_KINDS.items() if kind.trainer is not None)
+
+
+def demo_trained_kinds() -> tuple[str, ...]:
+    """What ``train --algo NAME --demos PATH`` trains from demonstrations."""
+    return tuple(name for name, kind in AGENT_KINDS.items() if kind.learns_from_demos)

@@ -27,15 +27,16 @@ from typing import TYPE_CHECKING
 
 from cartpole_game.agents.checkpoint import save_with_fallback, unused_path
 from cartpole_game.agents.loader import is_shipped
-from cartpole_game.agents.registry import trainable_kinds
+from cartpole_game.agents.registry import demo_trained_kinds, trainable_kinds
 from cartpole_game.cli.main import program_name
 from cartpole_game.core.atomic import atomic_write_text
 from cartpole_game.core.errors import UsageError
 from cartpole_game.core.text import drawable_path
 from cartpole_game.game.app import run_game
-from cartpole_game.game.arguments import check_writable_file, whole_number
+from cartpole_game.game.arguments import check_writable_file, level_number, whole_number
 from cartpole_game.game.config import RunConfig, TrainConfig
 from cartpole_game.game.render.chart import LearningCurve, render_learning_curve_png
+from cartpole_game.training.demonstrations import DRIVERS
 from cartpole_game.training.trainers import TrainerSpec, trainer_ref
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ RUNS_DIR = Path("runs")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     algos = trainable_kinds()
-    parser.add_argument("--algo", choices=algos, required=True, help="what to train")
+    cloners = demo_trained_kinds()
+    parser.add_argument("--algo", choices=(*algos, *cloners), required=True, help="what to train")
     parser.add_argument("--seed", type=whole_number(0, "seed"), default=0, help="default 0")
     parser.add_argument(
         "--steps",
@@ -78,6 +80,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="let --out replace an existing checkpoint (never a shipped agent)",
     )
     parser.add_argument("--json", action="store_true", help="end with a JSON summary line")
+    demos = parser.add_argument_group(f"learning from demonstrations (--algo {'|'.join(cloners)})")
+    demos.add_argument(
+        "--demos",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="replay files, or folders of them (e.g. --save-replays DIR, or the data folder's demos/)",
+    )
+    demos.add_argument(
+        "--driver",
+        choices=DRIVERS,
+        default="any",
+        help="learn from the steps a human drove, an agent drove, or every step (default any)",
+    )
+    demos.add_argument(
+        "--level", type=level_number, metavar="N|NAME", help="only the replays of this level"
+    )
     parser.add_argument(
         "--headless", action="store_true", help="no window: a progress bar in the terminal"
     )
@@ -217,6 +236,13 @@ def run_view(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.algo in demo_trained_kinds():
+        from cartpole_game.cli.commands.train_clone import run_clone
+
+        return run_clone(args, _check_out_path, _command_line(), RUNS_DIR)
+    if args.demos or args.level is not None:
+        flag = "--demos" if args.demos else "--level"
+        raise UsageError(f"{flag} goes with --algo {'|'.join(demo_trained_kinds())}")
     if args.view or not args.headless:
         return run_view(args)
     signals = _Signals()
