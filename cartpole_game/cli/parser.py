@@ -32,6 +32,10 @@ COMMANDS = {
         "cartpole_game.cli.commands.export",
         "export one of the game's agents as an ONNX model (obs -> the values it shows)",
     ),
+    "export-demos": (
+        "cartpole_game.cli.commands.export_demos",
+        "turn replays into a dataset: npz arrays, or a Minari dataset for offline RL",
+    ),
     "levels": ("cartpole_game.cli.commands.levels", "list the ladder of levels, easiest first"),
     "bench": ("cartpole_game.cli.commands.bench", "measure frame time, startup and training speed"),
 }
