@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cartpole_game.game.scenes import (
+    clone_me,
     ladder,
     lesson,
     menu,
@@ -29,6 +30,7 @@ MODES: dict[str, ModeSpec] = {
         takeover.MODE,
         versus.MODE,
         versus_setup.MODE,
+        clone_me.MODE,
         replay_scene.MODE,
         train_view.MODE,
     )

@@ -16,6 +16,7 @@ from cartpole_game.game.scenes.lesson_steps import Stage
 from cartpole_game.game.scenes.play import OfferOverlay
 from cartpole_game.game.scenes.versus import VersusScene
 from cartpole_game.harness.agent_screens import AGENT_STATES
+from cartpole_game.harness.clone_screens import CLONE_STATES
 from cartpole_game.harness.screen_driving import (
     StateDriver,
     arena_scene,
@@ -332,6 +333,7 @@ STATES: dict[str, StateDriver] = {
     "recording": recording,
     "versus-recording": versus_recording,
     **AGENT_STATES,  # agents from other libraries (agent_screens.py)
+    **CLONE_STATES,  # Clone me, and racing your clone (clone_screens.py)
 }
 SLOW_STATES: dict[str, StateDriver] = {  # torch and a worker process
     "train": train_view,

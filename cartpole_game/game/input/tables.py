@@ -407,6 +407,43 @@ OPEN_AGENT = BindingTable(
     ),
 )
 
+# -- Clone me: the setup's keys choose the level and the runs; W watches the clone, R races it ----
+CLONE_ME = BindingTable(
+    "clone_me",
+    (
+        *(replace(VERSUS_SETUP.binding(command), label="↑ / ↓") for command in ("up", "down")),
+        *(VERSUS_SETUP.binding(command) for command in ("left", "right")),
+        replace(
+            VERSUS_SETUP.binding("confirm"),
+            label="Enter",
+            help="train the clone (no runs yet: play the level)",
+            status="train",
+        ),
+        Binding(
+            "watch",
+            key_set(pygame.K_w),
+            "W",
+            "watch your clone play",
+            "W",
+            "watch it",
+            buttons=button_set(PAD_X),
+            pad="X",
+        ),
+        Binding(
+            "race",
+            key_set(pygame.K_r),
+            "R",
+            "race it: you versus your clone",
+            "R",
+            "race it",
+            buttons=button_set(PAD_Y),
+            pad="Y",
+        ),
+        HELP,
+        LADDER.binding("back"),
+    ),
+)
+
 # -- play's offer after three quick falls ---------------------------------------------------------
 OFFER = BindingTable(
     "offer",
@@ -470,4 +507,5 @@ SCENE_TABLES = (
     TRAIN,
     PAUSE_OVERLAY,
     OPEN_AGENT,
+    CLONE_ME,
 )

@@ -69,6 +69,14 @@ ARENA = Layout(
 MENU_LAYOUT = Layout("menu", (("toasts", (580, 556, 680, 62)),))
 LADDER_LAYOUT = Layout("ladder", (("toasts", (600, 28, 616, 62)),))
 VERSUS_SETUP_LAYOUT = Layout("versus setup", (("toasts", (720, 28, 496, 62)),))
+CLONE_LAYOUT = Layout(
+    "clone me",
+    (
+        ("toasts", (720, 28, 496, 62)),
+        ("choices", (64, 116, 1152, 172)),  # the level, and how many of the newest runs
+        ("result", (64, 300, 1152, 364)),  # ready, learning, or how well the clone copies you
+    ),
+)
 OPEN_AGENT_LAYOUT = Layout(
     "open agent",
     (
