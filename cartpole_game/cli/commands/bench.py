@@ -5,7 +5,8 @@ training), :mod:`cartpole_game.harness.bench_agents` (training speed and reliabi
 :mod:`cartpole_game.harness.bench_human` (how often a simulated player wins each level),
 :mod:`cartpole_game.harness.bench_handicap` (which agent handicap is a fair match on each level)
 :mod:`cartpole_game.harness.bench_foreign` (loading and playing agents from other libraries)
-and :mod:`cartpole_game.harness.bench_train_start` (how soon Train live shows learning).
+and :mod:`cartpole_game.harness.bench_train_start` (how soon Train live shows learning)
+and :mod:`cartpole_game.harness.bench_learn` (learning from demonstrations: clone fidelity).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from cartpole_game.harness import (
     bench_game,
     bench_handicap,
     bench_human,
+    bench_learn,
     bench_train_start,
 )
 
@@ -43,6 +45,7 @@ SECTIONS = (
     "human",
     "handicap",
     "foreign",
+    "learn",
 )
 
 
@@ -118,6 +121,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"(default {bench_handicap.EPISODES})",
     )
     parser.add_argument(
+        "--learn-episodes",
+        type=int,
+        default=bench_learn.EVAL_EPISODES,
+        metavar="N",
+        help="fresh episodes on which each teacher's clone is judged "
+        f"(default {bench_learn.EVAL_EPISODES})",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=Path("bench_results.json"),
@@ -139,6 +150,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--human-episodes must be at least 1, got {args.human_episodes}")
     if args.handicap_episodes < 1:
         raise UsageError(f"--handicap-episodes must be at least 1, got {args.handicap_episodes}")
+    if args.learn_episodes < 1:
+        raise UsageError(f"--learn-episodes must be at least 1, got {args.learn_episodes}")
     if args.train_start_runs < 1:
         raise UsageError(f"--train-start-runs must be at least 1, got {args.train_start_runs}")
 
@@ -166,6 +179,7 @@ def run(args: argparse.Namespace) -> int:
             "handicap": lambda: bench_handicap.handicap_benchmark(
                 args.handicap_episodes, args.human_seed
             ),
+            "learn": lambda: bench_learn.learn_benchmark(args.learn_episodes),
         }
         for name in wanted:
             print(f"measuring {name} ...", file=sys.stderr, flush=True)
@@ -316,6 +330,8 @@ def format_table(results: dict[str, Any]) -> str:
         rows += handicap_rows(results["handicap"])
     if "foreign" in results:
         rows += bench_foreign.table_rows(results["foreign"])
+    if "learn" in results:
+        rows += bench_learn.table_rows(results["learn"])
     widths = [max(len(r[i]) for r in [("figure", "measured", "target"), *rows]) for i in range(3)]
     lines = [
         " | ".join(
