@@ -34,7 +34,7 @@ from cartpole_game.sim.timescale import MAX_TIME_SCALE, MIN_TIME_SCALE
 
 DEMOS_FOLDER = "demos"
 MAX_RUNS = 500  # the player's runs kept in <data>/demos/, newest first
-MAX_BYTES = 50 << 20  # and at most this much of them (a 500-step run is 10 to 30 kB)
+MAX_BYTES = 50 << 20  # and at most this much (a 500-step run: 1 kB calm, ~15 kB in wind)
 NAME = re.compile(r"\d{8}-\d{6}\.\d{3}-[a-z0-9-]+-level\d+-seed\d+(-left|-right)?(-\d+)?\.json")
 _MODE = re.compile(r"[^a-z0-9-]+")
 _LEVEL = re.compile(r"-level(\d+)-seed")
