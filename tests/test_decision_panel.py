@@ -154,3 +154,27 @@ def test_nothing_is_drawn_outside_the_panel(
     for i, a in enumerate(rects[: len(rects) // 3]):
         for b in rects[i + 1 : len(rects) // 3]:
             assert not a.colliderect(b), (a, b)
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_a_clone_that_does_not_push_says_so_with_its_two_likeliest_actions(
+    theme: Theme, monkeypatch: pytest.MonkeyPatch, compact: bool
+) -> None:
+    drawn = render_texts(monkeypatch)
+    rect = RECTS[compact]
+    surface = pygame.Surface((1280, 720))
+    values = np.array([0.2, 0.1, 0.7], np.float32)  # left, right, no push
+    dp.draw_decision_panel(
+        surface,
+        theme,
+        rect,
+        "your clone",
+        "probabilities",
+        values,
+        pygame.Surface(rect.size),
+        compact=compact,
+    )
+    assert "does not push" in drawn
+    assert "◀ 20%" in drawn and "■ 70%" in drawn
+    assert not any(t.startswith("▶") for t in drawn)  # the least likely is left out
+    assert "pushes left" not in drawn and "pushes right" not in drawn

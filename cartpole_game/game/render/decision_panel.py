@@ -22,26 +22,35 @@ from dataclasses import dataclass, field
 import numpy as np
 import pygame
 
-from cartpole_game.agents import foreign
 from cartpole_game.agents.registry import AGENT_KINDS
 from cartpole_game.game.render.arena_view import lerp_color
+from cartpole_game.game.render.decision_values import (
+    CHOICE,
+    CONFIDENCE_WORDS,
+    PROBABILITY,
+    confidence_level,
+    probability_confidence,
+    shown_values,
+    value_style,
+)
+from cartpole_game.game.render.decision_values import CONFIDENCE_RATIOS as CONFIDENCE_RATIOS
+from cartpole_game.game.render.decision_values import NUMBERS as NUMBERS
+from cartpole_game.game.render.decision_values import confidence_word as confidence_word
+from cartpole_game.game.render.decision_values import format_percentages as format_percentages
+from cartpole_game.game.render.decision_values import format_values as format_values
+from cartpole_game.game.render.decision_values import value_decimals as value_decimals
 from cartpole_game.game.render.layout import log_panel
 from cartpole_game.game.render.theme import Color, Theme, blit_text, fit_text
 
 ACTION_LABELS = ("◀ push left", "push right ▶")
-PUSH_WORDS = ("pushes left", "pushes right")
-ARROWS = ("◀", "▶")
+PUSH_WORDS = ("pushes left", "pushes right", "does not push")
+ARROWS = ("◀", "▶", "■")
+NO_PUSH_ACTION = 2  # a clone of a human may choose not to push
 
-# How sure, from the gap between the two values over the agent's typical gap. On the shipped
-# agents' own episodes these split their decisions roughly half "coin toss" or "leaning" (the
-# pole is balanced, either push will do) and half "fairly sure" or "sure" (one push matters).
-CONFIDENCE_WORDS = ("coin toss", "leaning", "fairly sure", "sure")
-CONFIDENCE_RATIOS = (0.5, 1.5, 4.0)  # the ratio at which each word after "coin toss" begins
 # The typical gap is a running geometric mean: robust to the DQN's rare gaps of 20 to 50 (one
 # push would drop the pole) among its usual hundredths. About 30 decisions of memory.
 SPREAD_MEMORY = 0.03
 GENERIC_PLAIN = "the larger number is the push it picks"
-MAX_DECIMALS = 7
 
 
 def value_label(controller: object) -> str:
@@ -63,92 +72,6 @@ def plain_for_label(label: str) -> str:
         if kind.value_label == label and kind.plain:
             return kind.plain
     return GENERIC_PLAIN
-
-
-def value_decimals(values: Sequence[float]) -> int:
-    """Decimals enough that the two values read differently: a tenth of their gap is visible."""
-    gap = abs(float(values[1]) - float(values[0]))
-    if not math.isfinite(gap) or gap <= 0:
-        return 1
-    return max(1, min(MAX_DECIMALS, math.ceil(-math.log10(gap)) + 1))
-
-
-def format_values(values: Sequence[float]) -> tuple[str, str]:
-    """The two values as text, with :func:`value_decimals` decimals (scientific if tinier)."""
-    a, b = float(values[0]), float(values[1])
-    gap = abs(b - a)
-    if 0 < gap < 10.0 ** (1 - MAX_DECIMALS) and max(abs(a), abs(b)) < 1e-3:
-        digits = max(1, min(6, math.ceil(-math.log10(gap / max(abs(a), abs(b)))) + 1))
-        texts = (f"{a:+.{digits}e}", f"{b:+.{digits}e}")
-    else:
-        decimals = value_decimals(values)
-        sign = "+" if min(a, b) < 0 else ""  # a sign only where there are signs to tell apart
-        texts = (f"{a:{sign}.{decimals}f}", f"{b:{sign}.{decimals}f}")
-    return texts[0].replace("-", "−"), texts[1].replace("-", "−")
-
-
-def confidence_level(gap: float, typical: float) -> int:
-    """0 (coin toss) to 3 (sure): ``gap`` between the values against the ``typical`` gap."""
-    gap = abs(gap)
-    if not math.isfinite(gap) or gap <= 0:
-        return 0
-    if not math.isfinite(typical) or typical <= 0:
-        return len(CONFIDENCE_RATIOS)
-    ratio = gap / typical
-    return sum(ratio >= threshold for threshold in CONFIDENCE_RATIOS)
-
-
-def confidence_word(gap: float, typical: float) -> str:
-    return CONFIDENCE_WORDS[confidence_level(gap, typical)]
-
-
-# -- what the values are: numbers to compare, a policy's probabilities, or only its choice ------
-NUMBERS, PROBABILITY, CHOICE = "numbers", "probability", "choice"
-# How sure a policy is, read straight off its probabilities: the gap between them from which
-# each word after "coin toss" begins (60/40 leaning, 75/25 fairly sure, 90/10 sure).
-PROBABILITY_GAPS = (0.2, 0.5, 0.8)
-
-
-def value_style(label: str) -> str:
-    """How the panel shows values called ``label``: :data:`PROBABILITY` for a policy's action
-    probabilities (PPO, A2C), :data:`CHOICE` for a file that gives only its push (an ONNX export
-    of actions), else :data:`NUMBERS` (Q-values, scores) judged against the agent's usual gap."""
-    if label == foreign.PROBABILITIES.value_label:
-        return PROBABILITY
-    if label == foreign.CHOICE_ONLY.value_label:
-        return CHOICE
-    return NUMBERS
-
-
-def probability_confidence(pair: Sequence[float]) -> int:
-    """0 (coin toss) to 3 (sure), from the gap between two probabilities (which sum to 1)."""
-    gap = abs(float(pair[1]) - float(pair[0]))
-    if not math.isfinite(gap):
-        return 0
-    return sum(gap >= threshold for threshold in PROBABILITY_GAPS)
-
-
-def format_percentages(pair: Sequence[float]) -> tuple[str, str]:
-    """Two probabilities as percentages, with decimals enough to tell them apart (at most 2);
-    one that is not 0 or 1 never reads "0%" or "100%"."""
-    percents = [100.0 * float(p) for p in pair]
-    gap = abs(percents[1] - percents[0])
-    decimals = 0 if gap >= 1 else 1 if gap >= 0.1 else 2
-    smallest = 0.5 * 10.0**-decimals  # what rounds to nothing at these decimals
-
-    def one(value: float) -> str:
-        if 0 < value < smallest:
-            return f"<{2 * smallest:.{decimals}f}%"
-        if 100 - smallest < value < 100:
-            return f">{100 - 2 * smallest:.{decimals}f}%"
-        return f"{value:.{decimals}f}%"
-
-    return one(percents[0]), one(percents[1])
-
-
-def shown_values(pair: Sequence[float], style: str) -> tuple[str, str]:
-    """The two values as the panel writes them for ``style``."""
-    return format_percentages(pair) if style == PROBABILITY else format_values(pair)
 
 
 @dataclass
@@ -304,9 +227,16 @@ def _draw_contents(
     if values is None or len(values) < 2 or not np.isfinite(values[:2]).all():
         blit_text(surface, theme, "waiting…", 15, pal.text_dim, (left, rect.top + lay.push_top))
         return
-    pair = (float(values[0]), float(values[1]))
-    chosen = int(np.argmax(values[:2]))
     style = value_style(label)
+    # A clone of a human has a third action, no push: shown when it is the choice.
+    three = style == PROBABILITY and len(values) >= 3 and bool(np.isfinite(values[:3]).all())
+    chosen = int(np.argmax(values[:3] if three else values[:2]))
+    pair = (float(values[0]), float(values[1]))
+    shown: tuple[int, ...] = (0, 1)
+    if three:
+        # The two likeliest actions, in their order (left, right, then no push).
+        shown = tuple(sorted(int(a) for a in np.argsort(-np.asarray(values[:3]))[:2]))
+        pair = (float(values[shown[0]]), float(values[shown[1]]))
     if style == CHOICE:
         level = None  # the file says which push, not how sure: no numbers, no word
     elif style == PROBABILITY:
@@ -316,7 +246,7 @@ def _draw_contents(
             typical = spreads.typical((agent_name, rect.left, rect.top), pair)
         level = confidence_level(abs(pair[1] - pair[0]), typical)
     texts = None if style == CHOICE else shown_values(pair, style)
-    raw_width = _draw_raw_column(surface, theme, rect, lay, texts, chosen)
+    raw_width = _draw_raw_column(surface, theme, rect, lay, texts, chosen, shown)
     _draw_push(surface, theme, rect, lay, chosen, level, raw_width)
 
 
@@ -327,22 +257,24 @@ def _draw_raw_column(
     lay: _Layout,
     texts: tuple[str, str] | None,
     chosen: int,
+    shown: tuple[int, ...] = (0, 1),
 ) -> int:
-    """The values in a right-hand column, the chosen one bright; returns the column's width."""
+    """The values of the ``shown`` actions in a right-hand column, the chosen one bright;
+    returns the column's width."""
     if texts is None:
         return 0
     pal = theme.palette
     raw_font = theme.fonts.font(lay.raw_size)
-    raw_lines = [f"{ARROWS[a]} {texts[a]}" for a in (0, 1)]
+    raw_lines = [f"{ARROWS[a]} {text}" for a, text in zip(shown, texts, strict=True)]
     raw_top = rect.top + lay.push_top + 3
-    for action in (0, 1):
+    for row, action in enumerate(shown):
         blit_text(
             surface,
             theme,
-            raw_lines[action],
+            raw_lines[row],
             lay.raw_size,
             pal.text if action == chosen else pal.text_dim,
-            (rect.right - 12, raw_top + action * (lay.raw_size + 6)),
+            (rect.right - 12, raw_top + row * (lay.raw_size + 6)),
             "topright",
         )
     return max(raw_font.size(line)[0] for line in raw_lines)
@@ -361,7 +293,12 @@ def _draw_push(
     pal = theme.palette
     ax, ay, aw, ah = lay.arrow
     arrow_rect = pygame.Rect(rect.left + ax, rect.top + ay, aw, ah)
-    draw_arrow(surface, arrow_rect, chosen == 1, pal.accent)
+    if chosen == NO_PUSH_ACTION:  # no arrow: a bar standing still
+        bar = pygame.Rect(0, 0, aw * 2 // 3, ah // 3)
+        bar.center = arrow_rect.center
+        pygame.draw.rect(surface, pal.accent, bar, border_radius=4)
+    else:
+        draw_arrow(surface, arrow_rect, chosen == 1, pal.accent)
     text_left = arrow_rect.right + 14
     text_width = rect.right - 12 - (raw_width + 10 if raw_width else 0) - text_left
     blit_text(
