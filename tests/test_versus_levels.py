@@ -197,3 +197,32 @@ def test_two_humans_are_named_by_their_side_and_a_goal_says_goal() -> None:
     arena = Arena(HumanController(), seed=1)
     arena.end_reason = EndReason.MAX_STEPS
     assert _ended(arena) == "Goal reached"
+
+
+def test_the_headless_table_keeps_its_columns_under_a_long_agent_name(tmp_path: Path) -> None:
+    import shutil
+
+    from cartpole_game.agents.loader import shipped_path
+    from tests.helpers import run_play
+
+    long_name = tmp_path / "a-linear-agent-with-a-rather-long-name.safetensors"
+    shutil.copy(shipped_path("linear"), long_name)
+    result = run_play(
+        "versus",
+        "--left",
+        "dqn",
+        "--right",
+        str(long_name),
+        "--headless",
+        "--episodes",
+        "2",
+        "--data-dir",
+        str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()[:3]
+    assert "right a-linear-agent-with-a-rather-long-name" in header
+    right_edge = header.index("long-name") + len("long-name")
+    for row in rows:
+        assert row[:right_edge].rstrip().endswith(row.split()[2])  # the right score ends there
+        assert row[right_edge - 1] != " "

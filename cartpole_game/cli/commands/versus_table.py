@@ -26,8 +26,11 @@ def run_headless_match(config: RunConfig, as_json: bool = False) -> int:
     # One long match: the tally covers every round played (best of 2N-1, so no side has won it
     # before the last round and every round stays in the tally).
     match = VersusMatch(left, right, seed=seed, rounds=2 * episodes - 1, level=level)
+    # Each score column as wide as its heading: a foreign agent's name is long.
+    width = (max(14, len("left " + left.name)), max(14, len("right " + right.name)))
     print(
-        f"{'round':>5}  {'left ' + left.name:>14}  {'right ' + right.name:>14}  {'winner':>8}  {'by':>4}"
+        f"{'round':>5}  {'left ' + left.name:>{width[0]}}  {'right ' + right.name:>{width[1]}}  "
+        f"{'winner':>8}  {'by':>4}"
     )
     data_dir = config.data_dir or default_data_dir()
     keeper = EpisodeKeeper(config.save_replays, data_dir / DEMOS_FOLDER)
@@ -41,7 +44,8 @@ def run_headless_match(config: RunConfig, as_json: bool = False) -> int:
                 print(f"warning: {warning}", file=sys.stderr)
         winner = {"left": left.name, "right": right.name}.get(result.winner, "draw")
         print(
-            f"{result.round:>5}  {result.left_score:>14}  {result.right_score:>14}  {winner:>8}  "
+            f"{result.round:>5}  {result.left_score:>{width[0]}}  "
+            f"{result.right_score:>{width[1]}}  {winner:>8}  "
             f"{result.margin:>4}",
             flush=True,
         )
