@@ -36,6 +36,9 @@ from cartpole_game.agents.clone import ACTION_NAMES, ClonePolicy, clone_architec
 from cartpole_game.sim.actions import NO_PUSH
 from cartpole_game.training.demonstrations import Demonstrations
 
+# An untrained clone's input scale: a typical size of x, x_dot, theta and theta_dot.
+UNTRAINED_SCALE = (1.0, 1.0, 0.1, 1.0)
+
 
 @dataclass(frozen=True)
 class CloneConfig:
@@ -208,6 +211,20 @@ def fit_clone(
         stopped_early=stopped_early,
         seconds=time.perf_counter() - started,
     )
+
+
+def untrained_tensors(
+    seed: int = 0,
+    actions: int = 2,
+    hidden: tuple[int, ...] = CloneConfig.hidden,
+    scale: tuple[float, ...] = UNTRAINED_SCALE,
+) -> dict[str, np.ndarray]:
+    """A clone that has learned nothing yet: torch's own initial weights (seeded), the input
+    divided by ``scale`` (CartPole's usual ranges). A teaching loop may start from it."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        net = _Net([4, *hidden, actions], np.zeros(4), np.asarray(scale, dtype=np.float64))
+    return net.tensors()
 
 
 def _build(
