@@ -39,6 +39,7 @@ from cartpole_game.game.input.tables import (
     REPLAY,
     SCENE_TABLES,
     TAKEOVER,
+    TEACH,
     TRAIN,
     VERSUS,
     WATCH,
@@ -56,6 +57,7 @@ from cartpole_game.game.scenes.overlays import (
 from cartpole_game.game.scenes.play import PlayScene
 from cartpole_game.game.scenes.replay_scene import ReplayScene
 from cartpole_game.game.scenes.takeover import TakeoverScene
+from cartpole_game.game.scenes.teach import TeachScene
 from cartpole_game.game.scenes.train_view import TrainViewScene
 from cartpole_game.game.scenes.versus import VersusScene
 from cartpole_game.game.scenes.watch import WatchScene
@@ -346,6 +348,7 @@ def test_a_status_line_refuses_an_unknown_command() -> None:
         (PlayScene, PLAY),
         (WatchScene, WATCH),
         (TakeoverScene, TAKEOVER),
+        (TeachScene, TEACH),
         (ReplayScene, REPLAY),
         (VersusScene, VERSUS),
         (MenuScene, MENU),
@@ -365,6 +368,7 @@ def test_every_scene_has_its_table(scene: type, table: BindingTable) -> None:
         ("play", {}, PLAY),
         ("watch", {"agent": "dqn"}, WATCH),
         ("takeover", {"agent": "dqn"}, TAKEOVER),
+        ("teach", {"student": "untrained"}, TEACH),
         ("versus", {"left": "human", "right": "dqn"}, VERSUS),
     ],
 )

@@ -50,6 +50,7 @@ class RunConfig:
     left: str = "human"  # versus sides: "human", "dqn", "linear" or a checkpoint path
     right: str = "dqn"
     rounds: int = 3  # versus: best of N
+    student: str | None = None  # teach: "clone" or "untrained" (None: a clone if you have runs)
     # versus: "delay:K", "rate:K" or "noise:P" for every agent side, or "fair" (each its own)
     handicap: str | None = None
     replay: Path | None = None  # replay mode: the file to play back

@@ -11,6 +11,7 @@ from cartpole_game.game.scenes import (
     play,
     replay_scene,
     takeover,
+    teach,
     train_view,
     versus,
     versus_setup,
@@ -31,6 +32,7 @@ MODES: dict[str, ModeSpec] = {
         versus.MODE,
         versus_setup.MODE,
         clone_me.MODE,
+        teach.MODE,
         replay_scene.MODE,
         train_view.MODE,
     )

@@ -31,6 +31,7 @@ from cartpole_game.harness.screen_driving import (
     versus_scene,
     write_replay,
 )
+from cartpole_game.harness.teach_screens import TEACH_STATES
 from cartpole_game.sim.levels import LEVELS
 
 
@@ -334,6 +335,7 @@ STATES: dict[str, StateDriver] = {
     "versus-recording": versus_recording,
     **AGENT_STATES,  # agents from other libraries (agent_screens.py)
     **CLONE_STATES,  # Clone me, and racing your clone (clone_screens.py)
+    **TEACH_STATES,  # teaching by taking over (teach_screens.py)
 }
 SLOW_STATES: dict[str, StateDriver] = {  # torch and a worker process
     "train": train_view,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,13 +48,23 @@ class CloneOrder:
 
 
 class CloneJob:
-    """A clone being trained in a worker process; every method is for the window's thread."""
+    """A clone being trained in a worker process; every method is for the window's thread.
 
-    def __init__(self, order: CloneOrder) -> None:
+    ``entry`` (default :func:`clone_entry`) is the worker's function, given the order and its
+    end of the pipe; with ``duplex`` the window may send it further orders (:meth:`send`), as
+    the teaching mode's worker (:mod:`cartpole_game.training.teach_worker`) takes them."""
+
+    def __init__(
+        self,
+        order: Any,
+        entry: Callable[[Any, Connection], None] | None = None,
+        duplex: bool = False,
+        name: str = WORKER_NAME,
+    ) -> None:
         ctx = mp.get_context("spawn")
-        self.receive, send = ctx.Pipe(duplex=False)
+        self.receive, send = ctx.Pipe(duplex=duplex)
         self.process = ctx.Process(
-            target=clone_entry, args=(order, send), name=WORKER_NAME, daemon=True
+            target=entry or clone_entry, args=(order, send), name=name, daemon=True
         )
         self._send = send
         self.finished = False  # "done" or "error" received, or the worker is gone
@@ -78,6 +89,16 @@ class CloneJob:
             self.finished = True
             self.receive.close()
         return out
+
+    def send(self, order: dict[str, Any]) -> bool:
+        """Give a duplex worker an order; False if it is gone."""
+        if self.receive.closed or self.finished:
+            return False
+        try:
+            self.receive.send(order)
+        except (OSError, ValueError):
+            return False
+        return True
 
     def stop(self) -> None:
         """End the worker (a clone half-trained is not saved) and close the pipe."""

@@ -175,6 +175,21 @@ PLAY = BindingTable(
     ),
 )
 TAKEOVER = PLAY.extended("takeover", SWAP_DRIVER)
+TEACH = PLAY.extended(
+    "teach",
+    replace(
+        SWAP_DRIVER,
+        help="take the cart to correct the student / hand it back",
+        status="takes the cart",
+    ),
+    Binding(
+        "student",
+        key_set(pygame.K_n),
+        "N",
+        "start over with the other student (your clone, a new network)",
+        status="other student",
+    ),
+)
 WATCH = BindingTable("watch", (DRAG_POKE, POKE, WIND, PAUSE, RESTART, FASTER, SLOWER, HELP, BACK))
 REPLAY = BindingTable(
     "replay",
@@ -499,6 +514,7 @@ LESSON = BindingTable(
 SCENE_TABLES = (
     PLAY,
     TAKEOVER,
+    TEACH,
     WATCH,
     REPLAY,
     VERSUS,

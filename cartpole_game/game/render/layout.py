@@ -77,6 +77,8 @@ CLONE_LAYOUT = Layout(
         ("result", (64, 300, 1152, 364)),  # ready, learning, or how well the clone copies you
     ),
 )
+# Teaching: the arena's regions, and the student's score round by round under the decision panel.
+TEACH_LAYOUT = Layout("teach", (("rounds", (936, 240, 328, 180)),))
 OPEN_AGENT_LAYOUT = Layout(
     "open agent",
     (

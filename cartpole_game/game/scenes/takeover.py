@@ -20,9 +20,16 @@ class TakeoverScene(ArenaScene):
     bindings = TAKEOVER
 
     def __init__(
-        self, ctx: SceneContext, agent: ExplainingController, level: Level | None = None
+        self,
+        ctx: SceneContext,
+        agent: ExplainingController,
+        level: Level | None = None,
+        human: HumanController | None = None,
+        agent_drives: bool = False,
     ) -> None:
-        super().__init__(ctx, HumanController(), agent, level=level)
+        """``human``: the player's controller (teaching records theirs); ``agent_drives``: the
+        agent has the cart first (teaching), else the player."""
+        super().__init__(ctx, human or HumanController(), agent, agent_drives, level=level)
 
     def press_handlers(self) -> dict[str, Callable[[], None]]:
         return {**super().press_handlers(), "swap_driver": self.swap_driver}
