@@ -326,12 +326,16 @@ def test_solved_and_stopped_is_honest_and_c_trains_on(tmp_path: Path) -> None:
         scene = app.ctx.stack.top
         assert not scene.session.continue_after_solved
         assert {"save", "try_takeover", "try_versus"} <= scene.inactive_commands()  # no weights
-        run_until(app, lambda: scene.view.halted, timeout=120)
-        solved = scene.view.solved_at_steps
-        assert solved is not None and scene.view.steps == solved  # it stopped where it solved
+        run_until(app, lambda: scene.view.halted, timeout=300)
+        # Solved first (the banner), then on until robust, where it stopped.
+        solved, robust = scene.view.solved_at_steps, scene.view.robust_at_steps
+        assert solved is not None and robust is not None and solved <= robust
+        assert scene.view.steps == robust
         assert scene.session.alive and not scene.view.done  # halted, not gone: C and S work
-        # The solved weights are saved at once, and the toast names the file.
-        run_until(app, lambda: any(t.startswith("Solved: saved") for t in toast_texts(app)))
+        # The robust weights are saved at once, and the toast names the file.
+        run_until(
+            app, lambda: any(t.startswith("Robust: saved") for t in toast_texts(app)), timeout=60
+        )
         out = tmp_path / "live.safetensors"
         assert out.exists() and any(str(out) in t for t in toast_texts(app))
         assert not any("on exit" in t.lower() for t in toast_texts(app))  # still in the view
@@ -349,10 +353,10 @@ def test_solved_and_stopped_is_honest_and_c_trains_on(tmp_path: Path) -> None:
         # C: training really goes on, and the hints light up again.
         time.sleep(0.3)
         app.frame()
-        assert scene.view.steps == solved
+        assert scene.view.steps == robust
         press(app, pygame.K_c)
         assert scene.session.continue_after_solved
-        run_until(app, lambda: scene.view.steps > solved + 1000, timeout=60)
+        run_until(app, lambda: scene.view.steps > robust + 1000, timeout=60)
         assert not scene.view.halted and scene.inactive_commands() == frozenset()
         assert hint_pixels(app, GREYED) < greyed
         # T: the live network drives under a name a player knows.

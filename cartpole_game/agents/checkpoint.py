@@ -5,8 +5,13 @@ entry ``cartpole_game`` whose value is a JSON object::
 
     {"format_version": 1, "kind": "dqn" | "linear" | ..., "architecture": {...},
      "observation_space": {...}, "action_space": {...}, "training_config": {...}, "seed": 0,
-     "steps_trained": 12000, "eval_mean": 500.0, "eval_std": 0.0, "eval_episodes": 100,
+     "steps_trained": 12000, "eval_mean": 500.0, "eval_std": 0.0, "eval_episodes": 1000,
+     "held_out": {...}, "selection": {...}, "solved_at_steps": 5000, "robust_at_steps": 12000,
      "command": "python play.py train ...", "created": "2025-...", "game_version": "0.1.0"}
+
+``eval_*`` and ``held_out`` are the held-out card played after training
+(:mod:`cartpole_game.training.held_out`); ``selection_eval_*`` and ``selection`` the
+training-time check that chose the weights.
 
 Loading never executes anything from the file: the header is parsed as JSON here and the tensors
 are decoded by ``safetensors.numpy``; there is no pickle anywhere. Every problem with a file
@@ -63,6 +68,13 @@ _META_TYPES: dict[str, tuple[str, tuple[type, ...]]] = {
     "eval_mean": ("a number", (int, float)),
     "eval_std": ("a number", (int, float)),
     "hard_starts_eval_mean": ("a number", (int, float)),
+    "solved_at_steps": ("a whole number", (int,)),
+    "robust_at_steps": ("a whole number", (int,)),
+    "selection_eval_mean": ("a number", (int, float)),
+    "selection_eval_std": ("a number", (int, float)),
+    "selection_eval_episodes": ("a whole number", (int,)),
+    "selection": ("an object", (dict,)),
+    "held_out": ("an object", (dict,)),
     "command": ("text", (str,)),
     "created": ("text", (str,)),
     "game_version": ("text", (str,)),

@@ -36,18 +36,34 @@ class BatchOutcome:
     left_track: np.ndarray  # (n,) bool: the episode ended with the cart off the track
 
 
-def disturbance_step(
-    disturbances: Sequence[Disturbances], rows: np.ndarray, steps_taken: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The pokes (rad/s) before the next step of the episodes ``rows``, after ``steps_taken``
-    steps, and that step's wind (N): each episode's own generator, drawn in the game's order."""
-    pokes = np.zeros(rows.size)
-    wind = np.zeros(rows.size)
-    for i, row in enumerate(rows):
-        source = disturbances[row]
-        pokes[i] = source.scheduled_poke(steps_taken)
-        wind[i] = source.next_wind()
-    return pokes, wind
+class DisturbanceSources:
+    """One :class:`Disturbances` per episode, drawn from in the game's order, in batches.
+
+    Before each step an episode's scheduled poke is drawn, then its wind. Only the episodes
+    that draw anything now are visited one by one (a poke due, or gusts blowing); the others'
+    wind is their steady wind, the same all episode. Each episode has its own generator, so
+    this draws exactly what visiting every episode in turn would.
+    """
+
+    def __init__(self, disturbances: Sequence[Disturbances]) -> None:
+        self.sources = disturbances
+        self.steady = np.array([d.steady_force for d in disturbances], dtype=np.float64)
+        self.gusty = np.array([d.wind_on for d in disturbances], dtype=bool)
+        self.every = np.array([d.schedule.poke_every for d in disturbances], dtype=np.int64)
+
+    def step(self, rows: np.ndarray, steps_taken: int) -> tuple[np.ndarray, np.ndarray]:
+        """The pokes (rad/s) before the next step of the episodes ``rows``, after
+        ``steps_taken`` steps, and that step's wind (N)."""
+        pokes = np.zeros(rows.size)
+        wind = self.steady[rows]
+        if steps_taken:
+            every = self.every[rows]
+            due = np.flatnonzero((every > 0) & (steps_taken % np.maximum(every, 1) == 0))
+            for i in due:
+                pokes[i] = self.sources[rows[i]].scheduled_poke(steps_taken)
+        for i in np.flatnonzero(self.gusty[rows]):
+            wind[i] = self.sources[rows[i]].next_wind()
+        return pokes, wind
 
 
 def rollout_batch(
@@ -66,13 +82,14 @@ def rollout_batch(
     returns = np.zeros(n)
     max_abs_x = np.zeros(n)
     steps = 0
+    sources = DisturbanceSources(disturbances) if disturbances is not None else None
     for taken in range(params.max_episode_steps):
         rows = np.flatnonzero(alive)
         if rows.size == 0:
             break
         wind: np.ndarray | float = 0.0
-        if disturbances is not None:
-            pokes, wind = disturbance_step(disturbances, rows, taken)
+        if sources is not None:
+            pokes, wind = sources.step(rows, taken)
             states[rows, 3] += pokes
         with np.errstate(over="ignore"):  # an absurd state overflows float32; the step ends it
             chosen = np.asarray(policy(states[rows].astype(np.float32), rows))

@@ -6,7 +6,8 @@ step and its gradient updates, or one generation of the search) and yields a
 iterator; a UI can pause simply by not calling ``next()``. When the trainer stops (solved, or out
 of budget) iteration ends; ``best_checkpoint()`` then gives the best evaluated weights.
 
-Nothing here imports pygame; only ``training.dqn`` and its ``training.q_network`` import torch.
+Nothing here imports pygame; only ``training.dqn`` and its ``q_network``, ``q_update`` and ``replay``
+import torch.
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ class EvalPoint:
     fraction_500: float
 
     @classmethod
-    def from_result(cls, steps: int, result: EvalResult) -> EvalPoint:
+    def from_result(cls, steps: int, result: EvalResult, goal: int | None = None) -> EvalPoint:
+        """The summary of ``result``; ``fraction_500`` is the share reaching ``goal`` steps
+        (CartPole-v1's 500 by default; a level's own goal on a level)."""
         return cls(
             steps,
             result.mean,
@@ -43,7 +46,7 @@ class EvalPoint:
             result.min,
             result.max,
             result.episodes,
-            result.fraction_perfect(),
+            result.fraction_perfect() if goal is None else result.fraction_at(goal),
         )
 
 
@@ -63,8 +66,18 @@ class TrainProgress:
     best_eval: EvalPoint | None
     solved: bool
     solved_at_steps: int | None
-    done: bool  # the last item: solved, or budget spent
+    done: bool  # the last item: solved (robust, where the trainer checks that), or budget spent
     snapshot: Callable[[], dict[str, np.ndarray]]
+    # Training seconds (``elapsed``) when it first solved: the time to solve, not the run's.
+    solved_at_seconds: float | None = None
+    # Robust: a check of every condition of the robustness suite met its targets
+    # (:mod:`cartpole_game.training.robust_check`); when first, in steps and training seconds.
+    robust_at_steps: int | None = None
+    robust_at_seconds: float | None = None
+
+    @property
+    def robust(self) -> bool:
+        return self.robust_at_steps is not None
 
 
 class Trainer(Protocol):

@@ -59,6 +59,8 @@ class LiveView:
     solved_at_steps: int | None = None
     solved_after_seconds: float | None = None
     solved_wall_seconds: float | None = None
+    robust_at_steps: int | None = None  # a check met every robustness target: training halts
+    robust_after_seconds: float | None = None
     done: bool = False  # the worker has exited (the view stopped it, or it failed)
     halted: bool = False  # training stopped by itself (solved with "stop", or out of steps)
     finished: bool = False  # the trainer has no steps left: nothing can resume it

@@ -6,8 +6,8 @@ orders pipe until the training view gives it a spec, a checkpoint path and a com
 game closes first, the pipe ends and the worker leaves without a word.
 
 Training reports to the window through small messages (``kind`` plus fields) and obeys the shared
-controls: pause, pace, save, stop and "keep going once solved". A run that solves with "once
-solved: stop" (or uses up its step budget) *halts*: the worker saves the best weights and stays,
+controls: pause, pace, save, stop and "keep going once solved". A run that becomes robust with
+"once solved: stop" (or uses up its step budget) *halts*: the worker saves the best weights and stays,
 waiting, so "keep training" and "save" keep working. The worker exits only when told to stop, or
 when the game's process is gone.
 
@@ -35,6 +35,8 @@ import numpy as np
 
 from cartpole_game.agents.checkpoint import Checkpoint, save_with_fallback, unused_path
 from cartpole_game.core.text import drawable_path
+from cartpole_game.sim.levels import LEVELS
+from cartpole_game.training.held_out import held_out_card, policy_of, with_card
 from cartpole_game.training.trainers import TrainerSpec, trainer_ref
 
 if TYPE_CHECKING:
@@ -170,7 +172,7 @@ class _Run:
         self.pending_returns: list[tuple[int, float]] = []
         self.pending_evals: list[tuple[int, float]] = []
         self.last_send = self.last_snapshot = 0.0
-        self.solved = self.halted = self.finished = False
+        self.solved = self.robust = self.halted = self.finished = False
         self.next_due = time.monotonic()
 
     def halt(self, finished: bool, reason: str) -> None:
@@ -212,8 +214,9 @@ class _Run:
             self.halt(True, "out of steps: saved")
             return
         self.report(progress)
-        if progress.done or (progress.solved and not self.controls.keep_going.value):
-            self.halt(progress.done, "solved: saved" if progress.solved else "out of steps: saved")
+        # "Once solved: stop" stops once robust (the solve comes first; robust agents are the aim).
+        if progress.done or (progress.robust and not self.controls.keep_going.value):
+            self.halt(progress.done, "robust: saved" if progress.robust else "out of steps: saved")
             return
         per_step = PACES[self.controls.pace.value][1]
         if per_step is None:
@@ -234,7 +237,8 @@ class _Run:
             self.pending_evals.append((progress.evaluation.steps, progress.evaluation.mean))
         now = time.monotonic()
         newly_solved = progress.solved and not self.solved
-        urgent = progress.evaluation is not None or progress.done or newly_solved
+        newly_robust = progress.robust and not self.robust
+        urgent = progress.evaluation is not None or progress.done or newly_solved or newly_robust
         if not urgent and now - self.last_send < SEND_EVERY:
             return
         update = _figures(self.trainer, progress, now - self.started)
@@ -242,8 +246,14 @@ class _Run:
             self.solved = True
             update.update(
                 solved_at_steps=progress.solved_at_steps,
-                solved_after_seconds=progress.elapsed,
+                solved_after_seconds=progress.solved_at_seconds or progress.elapsed,
                 solved_wall_seconds=now - self.started,
+            )
+        if newly_robust:
+            self.robust = True
+            update.update(
+                robust_at_steps=progress.robust_at_steps,
+                robust_after_seconds=progress.robust_at_seconds,
             )
         if progress.evaluation is not None or now - self.last_snapshot >= SNAPSHOT_EVERY:
             update["weights"] = progress.snapshot()
@@ -289,6 +299,7 @@ class _Saver:
         self.command = command
         self.last: tuple[Any, Any] | None = None  # (steps_trained, eval_mean) saved last
         self.last_where: Path | None = None
+        self.last_mean = 0.0
 
     def save(self, trainer: Trainer, send: _Send, reason: str) -> None:
         try:
@@ -301,22 +312,25 @@ class _Saver:
             return
         if checkpoint is None:
             return
-        mean = checkpoint.metadata.get("eval_mean", 0)
-        key = (checkpoint.metadata.get("steps_trained"), mean)
+        key = (checkpoint.metadata.get("steps_trained"), checkpoint.metadata.get("eval_mean"))
         prefix = "on exit: " if "exit" in reason else ""
         if key == self.last and self.last_where is not None and self.last_where.exists():
             send(
                 "note",
                 text=f"{prefix}nothing better to save: the best is already in "
-                f"{drawable_path(self.last_where)} (eval mean {mean:.0f})",
+                f"{drawable_path(self.last_where)} (eval mean {self.last_mean:.0f})",
             )
             return
+        # The figures saved are the held-out card's, played now on fresh episodes.
+        level = getattr(trainer, "level", LEVELS[-1])
+        checkpoint = with_card(checkpoint, held_out_card(policy_of(checkpoint), level))
+        mean = checkpoint.metadata["eval_mean"]
         where, error = save_new(self.path, checkpoint)
         if where is None:
             send("unsaved", checkpoint=checkpoint)
             send("note", text=f"{error}; the weights are kept in memory only")
             return
-        self.last, self.last_where = key, where
+        self.last, self.last_where, self.last_mean = key, where, mean
         if error is not None:
             send("fallback", path=str(where))
             send("note", text=f"{prefix}saved to {drawable_path(where)} instead ({error})")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from cartpole_game.agents.kind import TrainerRef
 from cartpole_game.agents.registry import agent_kind
+from cartpole_game.sim.levels import LEVELS
 from cartpole_game.training import Trainer
 
 
@@ -31,7 +32,8 @@ class TrainerSpec:
     steps: int | None = None  # None: the kind's default budget
     seed: int = 0
     stop_when_solved: bool = True
-    min_steps: int = 0  # keep training until this many steps even once solved (DQN)
+    min_steps: int = 0  # keep training until this many steps even once robust (DQN)
+    level: int = len(LEVELS)  # train on this level's physics, goal, wind and pokes
 
     @property
     def budget(self) -> int:

@@ -17,6 +17,12 @@ import numpy as np
 
 from cartpole_game.sim import physics
 from cartpole_game.sim.actions import force_table
+from cartpole_game.sim.disturbances import NO_DISTURBANCES, DisturbanceSchedule
+from cartpole_game.training.randomisation import (
+    NO_RANDOMISATION,
+    Randomisation,
+    VectorDisturbances,
+)
 
 
 @dataclass
@@ -24,7 +30,7 @@ class VectorStep:
     """What one ``VectorCartPole.step`` returns; arrays have one row per environment."""
 
     obs: np.ndarray  # (n, 4) float32, after auto-reset: what the policy sees next
-    rewards: np.ndarray  # (n,) float32, 1.0 for every step taken, as in CartPole-v1
+    rewards: np.ndarray  # (n,) float32, 1.0 for every step taken (as in CartPole-v1) unless shaped
     terminated: np.ndarray  # (n,) bool
     truncated: np.ndarray  # (n,) bool
     final_obs: np.ndarray  # (n, 4) float32, the observation reached by this step (before reset)
@@ -34,15 +40,20 @@ class VectorStep:
 class VectorCartPole:
     """``num_envs`` CartPole-v1 environments with auto-reset and the 500-step limit.
 
-    Reset states are drawn from ``uniform(-0.05, 0.05)`` like CartPole-v1 (``physics.sample_starts``), from one seeded numpy
-    generator, so a seed fixes the whole run.
+    Reset states are drawn from ``uniform(-0.05, 0.05)`` like CartPole-v1
+    (``physics.sample_starts``), from one seeded numpy generator, so a seed fixes the whole run.
+    A :class:`Randomisation` widens some starts, pokes, blows wind and may shape the reward; a
+    level's ``schedule`` adds its own wind and pokes (:mod:`cartpole_game.training.randomisation`).
+    Returns are always CartPole-v1's: 1 per step.
     """
 
     def __init__(
         self,
         num_envs: int,
-        seed: int | None = None,
+        seed: int | np.random.SeedSequence | None = None,
         params: physics.CartPoleParams = physics.CARTPOLE_V1,
+        randomisation: Randomisation = NO_RANDOMISATION,
+        schedule: DisturbanceSchedule = NO_DISTURBANCES,
     ) -> None:
         if num_envs < 1:
             raise ValueError("num_envs must be at least 1")
@@ -53,34 +64,55 @@ class VectorCartPole:
         self.lengths = np.zeros(num_envs, dtype=np.int64)
         self.returns = np.zeros(num_envs, dtype=np.float64)
         self._forces = force_table(params)
+        self.randomisation = randomisation
+        self.disturbances = VectorDisturbances(num_envs, self.rng, randomisation, schedule)
+        self._disturbed = randomisation.any or schedule.any
+        self._shaped = bool(randomisation.centre_penalty or randomisation.upright_penalty)
 
     def reset(self) -> np.ndarray:
         """Reset every environment; return the ``(n, 4)`` float32 observations."""
-        self.states = physics.sample_starts(self.rng, self.num_envs)
+        self.states = self.disturbances.starts(self.num_envs)
+        self.disturbances.reset(np.arange(self.num_envs))
         self.lengths[:] = 0
         self.returns[:] = 0.0
         return self.states.astype(np.float32)
 
+    def _penalties(self) -> np.ndarray:
+        """The shaped reward's penalties for the states just reached (see Randomisation)."""
+        spec, params = self.randomisation, self.params
+        off_centre = np.minimum(np.abs(self.states[:, 0]) / params.x_threshold, 1.0)
+        lean = np.minimum(np.abs(self.states[:, 2]) / params.theta_threshold, 1.0)
+        return spec.centre_penalty * off_centre**2 + spec.upright_penalty * lean**2
+
     def step(self, actions: np.ndarray) -> VectorStep:
         """Apply ``actions`` (0 = push left, 1 = push right), one per environment."""
         forces = self._forces[np.asarray(actions, dtype=np.int64)]
+        if self._disturbed:
+            forces = forces + self.disturbances.wind()
         self.states = physics.step_batch(self.states, forces, self.params)
         self.lengths += 1
         self.returns += 1.0
         terminated = physics.terminal_mask(self.states, self.params)
         truncated = ~terminated & (self.lengths >= self.params.max_episode_steps)
-        final_obs = self.states.astype(np.float32)
         done = terminated | truncated
+        if self._disturbed:  # a poke lands after the step, before the agent sees the state
+            self.states[:, 3] += np.where(done, 0.0, self.disturbances.pokes(self.lengths))
+        final_obs = self.states.astype(np.float32)
+        rewards = np.ones(self.num_envs, dtype=np.float32)
+        if self._shaped:
+            rewards -= self._penalties().astype(np.float32)
         episode_returns = self.returns[done].copy()
         if done.any():
-            self.states[done] = physics.sample_starts(self.rng, int(done.sum()))
-            self.lengths[done] = 0
-            self.returns[done] = 0.0
+            rows = np.flatnonzero(done)
+            self.states[rows] = self.disturbances.starts(rows.size)
+            self.disturbances.reset(rows)
+            self.lengths[rows] = 0
+            self.returns[rows] = 0.0
         obs = final_obs.copy()
         obs[done] = self.states[done].astype(np.float32)
         return VectorStep(
             obs=obs,
-            rewards=np.ones(self.num_envs, dtype=np.float32),
+            rewards=rewards,
             terminated=terminated,
             truncated=truncated,
             final_obs=final_obs,

@@ -75,7 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=10,
         metavar="N",
-        help="seeds for the linear and DQN time-to-solve figures (default 10)",
+        help="seeds of the default linear and DQN training runs (default 10)",
     )
     parser.add_argument(
         "--sb3-seeds",
@@ -185,7 +185,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"measuring {name} ...", file=sys.stderr, flush=True)
             results[name] = steps[name]()
     if "dqn" in results and "sb3" in results:
-        results["sb3_over_ours"] = bench_agents.speedup_ratio(results["dqn"], results["sb3"])
+        results["sb3_over_ours"] = {
+            rule: bench_agents.speedup_ratio(results["dqn"], results["sb3"], rule)
+            for rule in ("solve", "robust")
+        }
     print(format_table(results))
     if "handicap" in results:
         print("\n" + bench_handicap.format_grid(results["handicap"]))
@@ -228,59 +231,7 @@ def format_table(results: dict[str, Any]) -> str:
                 "",
             )
         )
-    if "linear" in results:
-        fig = results["linear"]
-        rows.append(
-            (
-                "linear policy: seeds scoring 500 in 100/100, each ≤ 1 s",
-                f"{fig['perfect_within_1s']} of {fig['seeds']}, slowest {fig['max_seconds']:.2f} s",
-                "10 of 10",
-            )
-        )
-    if "dqn" in results:
-        fig = results["dqn"]
-        median = fig["median_seconds"]
-        rows.append(
-            (
-                "DQN: median wall-clock to solve (greedy mean ≥ 475)",
-                f"{median:.1f} s, {fig['median_steps']:,.0f} steps"
-                if median not in (None, float("inf"))
-                else "not solved by most seeds",
-                "≤ 15 s",
-            )
-        )
-        rows.append(
-            (
-                "DQN: seeds solved within 50,000 steps",
-                f"{fig['solved']} of {fig['seeds']} (slowest {fig['max_steps'] or 0:,} steps)",
-                "10 of 10",
-            )
-        )
-    if "sb3" in results:
-        fig = results["sb3"]
-        if fig.get("available"):
-            ratio = results.get("sb3_over_ours")
-            rows.append(
-                (
-                    "reference: SB3 DQN (RL-Zoo) median time to 475",
-                    f"{fig['median_seconds']:.1f} s over {len(fig['runs'])} seeds"
-                    + (f"; ours is {ratio:.1f}× faster" if ratio else ""),
-                    "",
-                )
-            )
-        else:
-            rows.append(
-                ("reference: SB3 DQN (RL-Zoo)", "not installed (pip install stable-baselines3)", "")
-            )
-    if "throughput" in results:
-        fig = results["throughput"]
-        rows.append(
-            (
-                "headless DQN training throughput",
-                f"{fig['dqn_training_steps_per_s']:,} env steps/s while learning",
-                "",
-            )
-        )
+    rows += bench_agents.table_rows(results)
     if "live" in results:
         fig = results["live"]
         rows.append(

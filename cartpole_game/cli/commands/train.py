@@ -1,8 +1,12 @@
 """``python play.py train``: train a DQN or a linear policy headless, with a progress bar.
 
-Writes the best evaluated weights as a checkpoint, the learning curve as JSON lines and a PNG
-plot of it next to the checkpoint. Ctrl-C or SIGTERM stops training and still saves the best
-weights so far. With ``--json`` the last line of output is a JSON summary.
+Trains until robust (:mod:`cartpole_game.training.robust_check`), then plays the held-out card
+(:mod:`cartpole_game.training.held_out`) and writes the best checked weights as a checkpoint,
+with the card in its metadata, the learning curve as JSON lines and a PNG plot of it next to
+the checkpoint; the report (:mod:`.train_report`) keeps the time to solve, the time to robust
+and the run's time apart. ``--level N`` trains and measures on a level. Ctrl-C or SIGTERM stops
+training and still saves the best weights so far (with their card). With ``--json`` the last
+line of output is a JSON summary.
 
 An existing checkpoint is never overwritten unless ``--force`` says so (the default name is made
 unique instead), an interrupted run never replaces an existing file, and the shipped agents are
@@ -22,12 +26,14 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cartpole_game.agents.checkpoint import save_with_fallback, unused_path
 from cartpole_game.agents.loader import is_shipped
 from cartpole_game.agents.registry import demo_trained_kinds, trainable_kinds
+from cartpole_game.cli.commands.train_report import RunOutcome, print_report
 from cartpole_game.cli.main import program_name
 from cartpole_game.core.atomic import atomic_write_text
 from cartpole_game.core.errors import UsageError
@@ -36,11 +42,13 @@ from cartpole_game.game.app import run_game
 from cartpole_game.game.arguments import check_writable_file, level_number, whole_number
 from cartpole_game.game.config import RunConfig, TrainConfig
 from cartpole_game.game.render.chart import LearningCurve, render_learning_curve_png
+from cartpole_game.sim.levels import LEVELS
 from cartpole_game.training.demonstrations import DRIVERS
+from cartpole_game.training.held_out import final_checkpoint
 from cartpole_game.training.trainers import TrainerSpec, trainer_ref
 
 if TYPE_CHECKING:
-    from cartpole_game.training import TrainProgress
+    from cartpole_game.training import Trainer, TrainProgress
 
 PACE_NAMES = ("real-time", "4x", "16x", "turbo")  # the order of cartpole_game.training.live.PACES
 RUNS_DIR = Path("runs")
@@ -64,7 +72,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=whole_number(0, "min-steps"),
         default=0,
         metavar="N",
-        help="dqn: once solved, keep training until N steps, keeping the best weights "
+        help="dqn: once robust, keep training until N steps, keeping the best checked weights "
         "(a longer-trained agent recovers better from pushes)",
     )
     parser.add_argument(
@@ -95,7 +103,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="learn from the steps a human drove, an agent drove, or every step (default any)",
     )
     demos.add_argument(
-        "--level", type=level_number, metavar="N|NAME", help="only the replays of this level"
+        "--level",
+        type=level_number,
+        metavar="N|NAME",
+        help="only the replays of this level; with --algo "
+        f"{'|'.join(algos)} --headless: train on the level's physics, goal, wind and pokes, and "
+        f"measure the result there (1 to {len(LEVELS)} or its name; default CartPole-v1)",
     )
     parser.add_argument(
         "--headless", action="store_true", help="no window: a progress bar in the terminal"
@@ -104,7 +117,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     view.add_argument(
         "--continue-after-solved",
         action="store_true",
-        help="keep training after a greedy evaluation reaches 475 (default: stop there)",
+        help="keep training once robust (default: stop at the first check meeting every target)",
     )
     view.add_argument(
         "--pace",
@@ -215,6 +228,8 @@ def run_view(args: argparse.Namespace) -> int:
         check_writable_file(args.screenshot, "screenshot")
     if args.json:
         raise UsageError("--json goes with --headless (the terminal progress bar)")
+    if args.level is not None:
+        raise UsageError("--level goes with --headless (the live view trains on CartPole-v1)")
     if args.headless and args.frames is None:
         raise UsageError("--headless --view needs --frames N, or it would never end")
     config = RunConfig(
@@ -240,34 +255,28 @@ def run(args: argparse.Namespace) -> int:
         from cartpole_game.cli.commands.train_clone import run_clone
 
         return run_clone(args, _check_out_path, _command_line(), RUNS_DIR)
-    if args.demos or args.level is not None:
-        flag = "--demos" if args.demos else "--level"
-        raise UsageError(f"{flag} goes with --algo {'|'.join(demo_trained_kinds())}")
+    if args.demos:
+        raise UsageError(f"--demos goes with --algo {'|'.join(demo_trained_kinds())}")
     if args.view or not args.headless:
         return run_view(args)
+    started = time.perf_counter()
     signals = _Signals()
     with _sigterm_as_interrupt(signals):
-        return _run_headless(args, signals)
+        return _run_headless(args, signals, started)
 
 
-def _run_headless(args: argparse.Namespace, signals: _Signals) -> int:
-    spec = TrainerSpec(args.algo, args.steps, args.seed, min_steps=args.min_steps)
+def _run_headless(args: argparse.Namespace, signals: _Signals, started: float) -> int:
+    level = args.level or len(LEVELS)
+    spec = TrainerSpec(args.algo, args.steps, args.seed, min_steps=args.min_steps, level=level)
     steps = spec.budget
     if spec.min_steps and args.algo != "dqn":
         raise UsageError("--min-steps applies to --algo dqn only")
     if spec.min_steps > steps:
         raise UsageError(f"--min-steps {spec.min_steps} is more than the budget --steps {steps}")
-    if args.out is not None:
-        out: Path = args.out
-        _check_out_path(out, args.force)
-    else:  # the default name, made unique: never an existing file
-        out = unused_path(RUNS_DIR / f"{args.algo}-seed{args.seed}.safetensors")
-        _check_out_path(out)
+    out = _output_path(args)
     existed = out.exists() or out.is_symlink()  # only with --force
 
     try:
-        from tqdm import tqdm
-
         trainer = spec.build()  # imports torch: seconds in which a signal may arrive
     except KeyboardInterrupt:
         signals.saving = True
@@ -278,41 +287,18 @@ def _run_headless(args: argparse.Namespace, signals: _Signals) -> int:
         )
         return 128 + signal.SIGTERM if signal.SIGTERM in signals.received else 130
 
-    returns: list[tuple[int, float]] = []
-    evals: list[tuple[int, float]] = []
-    recent: deque[float] = deque(maxlen=20)
-    progress = None
-    interrupted = False
-    bar = tqdm(total=steps, unit="step", unit_scale=True, dynamic_ncols=True, file=sys.stderr)
-    last_postfix = 0.0
-    try:
-        for progress in trainer:
-            returns.extend((progress.steps, r) for r in progress.episode_returns)
-            recent.extend(progress.episode_returns)
-            if progress.evaluation is not None:
-                evals.append((progress.steps, progress.evaluation.mean))
-            bar.update(min(progress.steps, steps) - bar.n)
-            now = time.monotonic()
-            if now - last_postfix > 0.25 or progress.done:
-                last_postfix = now
-                bar.set_postfix_str(_postfix(progress, recent, evals), refresh=False)
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        signals.saving = True  # from here on a signal never cuts the save short
-        bar.close()
-    if interrupted:
+    run = _train(trainer, steps, signals)
+    if run.interrupted:
         how = "SIGTERM" if signal.SIGTERM in signals.received else "interrupted"
         print(f"{how}: saving the best weights so far", file=sys.stderr)
-
     if trainer.best_checkpoint() is None:  # stopped before any evaluation: evaluate now
         point = trainer.evaluate_current()
-        evals.append((point.steps, point.mean))
-    checkpoint = trainer.best_checkpoint(command=_command_line())
-    best = trainer.best_eval
-    assert checkpoint is not None and best is not None, "evaluated above if not before"
+        run.evals.append((point.steps, point.mean))
+    final = final_checkpoint(trainer, command=_command_line())
+    assert final is not None, "evaluated above if not before"
+    checkpoint, card = final
     target = out
-    if (interrupted and existed) or ((out.exists() or out.is_symlink()) and not existed):
+    if (run.interrupted and existed) or ((out.exists() or out.is_symlink()) and not existed):
         # An interrupted run never replaces a file (with --force either), and a file that
         # appeared while training is someone else's: write next to it instead.
         target = unused_path(out)
@@ -322,59 +308,79 @@ def _run_headless(args: argparse.Namespace, signals: _Signals) -> int:
             file=sys.stderr,
         )
     where, error = save_with_fallback(target, checkpoint)
-    out = target
-    curve_path = plot_path = None
-    if error is None:
-        try:
-            curve_path, plot_path = _write_curve(
-                out, returns, evals, f"{args.algo}, seed {args.seed}"
-            )
-        except Exception as e:  # the checkpoint is safe; a missing plot is only worth a warning
-            print(
-                f"{program_name()}: warning: could not write the learning curve: {e}",
-                file=sys.stderr,
-            )
-
-    solved = progress is not None and progress.solved
-    summary = {
-        "algo": args.algo,
-        "seed": args.seed,
-        "solved": solved,
-        "solved_at_steps": progress.solved_at_steps if progress else None,
-        "steps": trainer.steps,
-        "train_seconds": round(trainer.elapsed, 3),
-        "eval_mean": best.mean,
-        "eval_std": best.std,
-        "eval_episodes": best.episodes,
-        "checkpoint": str(where) if where is not None else None,
-        "curve": str(curve_path) if curve_path else None,
-        "plot": str(plot_path) if plot_path else None,
-        "interrupted": interrupted,
-    }
+    curve_path, plot_path = (None, None) if error else _try_curve(target, run, args)
     if error is not None:
-        kept = f"; the weights were saved to {where} instead" if summary["checkpoint"] else ""
+        kept = f"; the weights were saved to {where} instead" if where is not None else ""
         print(f"{program_name()}: error: {error}{kept}", file=sys.stderr)
-    if not args.json:
-        state = (
-            f"solved after {summary['solved_at_steps']:,} steps"
-            if solved
-            else f"not solved in {trainer.steps:,} steps"
-        )
-        print(
-            f"{args.algo} seed {args.seed}: {state} in {trainer.elapsed:.1f} s of training; "
-            f"best evaluation {best.mean:.1f} ± {best.std:.1f} over {best.episodes} episodes"
-        )
-        if summary["checkpoint"]:
-            print(f"checkpoint: {where}")
-        if curve_path:
-            print(f"learning curve: {curve_path} (plot {plot_path})")
-    else:
-        print(json.dumps(summary))
+    outcome = RunOutcome(
+        args.algo, args.seed, level, trainer, run.progress, card, where, curve_path, plot_path,
+        run.interrupted, time.perf_counter() - started,
+    )  # fmt: skip
+    print_report(outcome, args.json)
     if error is not None:
         return 1
-    if interrupted:
+    if run.interrupted:
         return 128 + signal.SIGTERM if signal.SIGTERM in signals.received else 130
     return 0
+
+
+def _output_path(args: argparse.Namespace) -> Path:
+    """``--out``, checked, or the default name made unique: never an existing file."""
+    if args.out is not None:
+        _check_out_path(args.out, args.force)
+        return Path(args.out)
+    out = unused_path(RUNS_DIR / f"{args.algo}-seed{args.seed}.safetensors")
+    _check_out_path(out)
+    return out
+
+
+def _try_curve(out: Path, run: _Run, args: argparse.Namespace) -> tuple[Path | None, Path | None]:
+    """Write the learning curve and its plot beside ``out``; a failure is only a warning."""
+    try:
+        return _write_curve(out, run.returns, run.evals, f"{args.algo}, seed {args.seed}")
+    except Exception as e:  # the checkpoint is safe; a missing plot is only worth a warning
+        print(
+            f"{program_name()}: warning: could not write the learning curve: {e}", file=sys.stderr
+        )
+        return None, None
+
+
+@dataclass
+class _Run:
+    """A headless training loop's record: its last progress, its curve, and how it ended."""
+
+    progress: TrainProgress | None = None
+    returns: list[tuple[int, float]] = field(default_factory=list)
+    evals: list[tuple[int, float]] = field(default_factory=list)
+    interrupted: bool = False
+
+
+def _train(trainer: Trainer, steps: int, signals: _Signals) -> _Run:
+    """Train with a progress bar until the trainer stops or a signal interrupts it."""
+    from tqdm import tqdm
+
+    run = _Run()
+    recent: deque[float] = deque(maxlen=20)
+    bar = tqdm(total=steps, unit="step", unit_scale=True, dynamic_ncols=True, file=sys.stderr)
+    last_postfix = 0.0
+    try:
+        for progress in trainer:
+            run.progress = progress
+            run.returns.extend((progress.steps, r) for r in progress.episode_returns)
+            recent.extend(progress.episode_returns)
+            if progress.evaluation is not None:
+                run.evals.append((progress.steps, progress.evaluation.mean))
+            bar.update(min(progress.steps, steps) - bar.n)
+            now = time.monotonic()
+            if now - last_postfix > 0.25 or progress.done:
+                last_postfix = now
+                bar.set_postfix_str(_postfix(progress, recent, run.evals), refresh=False)
+    except KeyboardInterrupt:
+        run.interrupted = True
+    finally:
+        signals.saving = True  # from here on a signal never cuts the save short
+        bar.close()
+    return run
 
 
 def _postfix(progress: TrainProgress, recent: deque[float], evals: list[tuple[int, float]]) -> str:
@@ -385,4 +391,8 @@ def _postfix(progress: TrainProgress, recent: deque[float], evals: list[tuple[in
         parts.append(f"ε {progress.epsilon:.2f}")
     if evals:
         parts.append(f"last eval {evals[-1][1]:.0f}")
+    if progress.robust:
+        parts.append("robust")
+    elif progress.solved:
+        parts.append("solved")
     return ", ".join(parts)

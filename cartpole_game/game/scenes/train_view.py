@@ -274,6 +274,10 @@ class TrainViewScene(Scene):
         subtitle = (
             f"in {view.solved_after_seconds:.1f} s of training  ·  greedy mean ≥ {SOLVED_MEAN:g}"
         )
+        if view.robust_at_steps is not None:
+            subtitle += f"  ·  robust at step {view.robust_at_steps:,}"
+        elif not view.halted:
+            subtitle += "  ·  training on until robust"
         offer = "Y  play against it   ·   T  take over from it"
         if not self.show_preview:
             offer += "   ·   Tab  watch it"
@@ -321,6 +325,8 @@ class TrainViewScene(Scene):
             status, color = "LOADING…", pal.text_dim
         elif view.halted or view.done:
             status = "FINISHED" if view.solved_at_steps is None else "SOLVED · STOPPED"
+            if view.robust_at_steps is not None:
+                status = "ROBUST · STOPPED"
             color = pal.good
         elif self.session.paused:
             status, color = "PAUSED", pal.warn
@@ -328,7 +334,7 @@ class TrainViewScene(Scene):
             status, color = "TRAINING", pal.accent
         blit_text(surface, ctx.theme, status, 22, color, TOP_BAR.center, "center", bold=True)
         if self.can_resume():
-            once_solved = "stopped at the solve · C keeps training"
+            once_solved = "stopped once robust · C keeps training"
         else:
             keep = self.session.continue_after_solved
             once_solved = f"once solved: {'keep training' if keep else 'stop'} (C)"
