@@ -104,6 +104,39 @@ def game_window(display: str, data_dir: Path, *args: str):
             printed.append(game.communicate()[1])
 
 
+def window_size(display: str, window: str) -> tuple[int, int]:
+    shell = xdo(display, "getwindowgeometry", "--shell", window)
+    fields = dict(line.split("=", 1) for line in shell.splitlines() if "=" in line)
+    return int(fields["WIDTH"]), int(fields["HEIGHT"])
+
+
+def settle_size(display: str, window: str, timeout: float = 20.0) -> tuple[int, int]:
+    """Wait until the window's size stops changing, then give the game time to redraw.
+
+    On a loaded machine the resize, and the game's answer to it, can take well over a second."""
+    deadline = time.monotonic() + timeout
+    last = window_size(display, window)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        size = window_size(display, window)
+        if size == last:
+            break
+        last = size
+    time.sleep(0.5)
+    return window_size(display, window)
+
+
+def resize_and_settle(
+    display: str, window: str, size: tuple[int, int], expected: tuple[int, int]
+) -> tuple[int, int]:
+    """Resize to ``size`` and wait (bounded) for the window to reach ``expected`` and settle."""
+    xdo(display, "windowsize", window, str(size[0]), str(size[1]))
+    deadline = time.monotonic() + 20.0
+    while window_size(display, window) != expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return settle_size(display, window)
+
+
 def capture(display: str, window: str) -> np.ndarray:
     dump = subprocess.run(
         ["xwd", "-silent", "-id", window],
@@ -176,8 +209,7 @@ def test_20_ms_taps_at_quarter_speed_push_the_cart_in_a_real_window(
 
 def test_resized_window_keeps_the_whole_picture_with_its_aspect(xvfb: str, tmp_path: Path) -> None:
     with game_window(xvfb, tmp_path, "play", "--seed", "3") as (game, window, stderr):
-        xdo(xvfb, "windowsize", window, "1000", "800")
-        time.sleep(1.0)
+        resize_and_settle(xvfb, window, (1000, 800), (1000, 800))
         shot = capture(xvfb, window)
         assert game.poll() is None, "the game should still be running"
     assert shot.shape[:2] == (800, 1000)
@@ -194,15 +226,7 @@ def test_resized_window_keeps_the_whole_picture_with_its_aspect(xvfb: str, tmp_p
 def test_a_window_squeezed_small_keeps_its_text_readable(xvfb: str, tmp_path: Path) -> None:
     """At 640x360 the picture's 14 px text would be 7 px: the window stays at least 960x540."""
     with game_window(xvfb, tmp_path, "play", "--seed", "3") as (game, window, stderr):
-        xdo(xvfb, "windowsize", window, "640", "360")
-        time.sleep(1.0)
-        width, height = (
-            int(v)
-            for v in xdo(xvfb, "getwindowgeometry", "--shell", window)
-            .split("WIDTH=")[1]
-            .replace("HEIGHT=", "")
-            .split()[:2]
-        )
+        width, height = resize_and_settle(xvfb, window, (640, 360), MIN_WINDOW)
         shot = capture(xvfb, window)
         assert game.poll() is None, "the game should still be running"
     assert (width, height) == MIN_WINDOW
