@@ -136,7 +136,8 @@ def test_train_clone_from_the_command_line(tmp_path: Path) -> None:
         ),
         (["--algo", "clone", "--demos", "DEMOS", "--steps", "5"], "--steps does not apply"),
         (["--algo", "clone", "--demos", "BAD"], "bad.json: not a replay file"),
-        (["--algo", "dqn", "--demos", "DEMOS", "--headless"], "--demos goes with --algo clone"),
+        (["--algo", "linear", "--demos", "DEMOS", "--headless"], "--demos goes with --algo clone"),
+        (["--algo", "clone", "--demos", "DEMOS", "--demo-margin", "1"], "--demo-margin does not"),
     ],
 )
 def test_train_clone_bad_input_is_one_line(args: list[str], message: str, tmp_path: Path) -> None:

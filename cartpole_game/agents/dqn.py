@@ -90,5 +90,7 @@ KIND = AgentKind(
     tensor_shapes=tensor_shapes,
     from_tensors=from_tensors,
     shipped_file="dqn.safetensors",
-    trainer=TrainerRef("cartpole_game.training.dqn", TRAIN_STEPS, CARTPOLE_V1.tau),
+    trainer=TrainerRef(
+        "cartpole_game.training.dqn", TRAIN_STEPS, CARTPOLE_V1.tau, seeded_by_demos=True
+    ),
 )

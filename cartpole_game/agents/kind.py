@@ -28,6 +28,7 @@ class TrainerRef:
     default_steps: int  # environment-step budget of a default run
     iteration_seconds: float  # at real-time pace, the seconds one trainer iteration takes
     shows_episodes: bool = True  # whether its training episodes are worth watching live
+    seeded_by_demos: bool = False  # whether ``--demos`` can seed its training (a replay buffer)
 
 
 @dataclass(frozen=True)

@@ -38,3 +38,12 @@ def trainable_kinds() -> tuple[str, ...]:
 def demo_trained_kinds() -> tuple[str, ...]:
     """What ``train --algo NAME --demos PATH`` trains from demonstrations."""
     return tuple(name for name, kind in AGENT_KINDS.items() if kind.learns_from_demos)
+
+
+def demo_seeded_kinds() -> tuple[str, ...]:
+    """What ``train --algo NAME --demos PATH`` trains by playing, seeded with demonstrations."""
+    return tuple(
+        name
+        for name, kind in AGENT_KINDS.items()
+        if kind.trainer is not None and kind.trainer.seeded_by_demos
+    )

@@ -39,6 +39,21 @@ def whole_number(low: int, what: str) -> Callable[[str], int]:
     return parse
 
 
+def non_negative_number(what: str, high: float = 1e6) -> Callable[[str], float]:
+    """An argparse type: a finite number from 0 to ``high``, with a one-line complaint."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number like 0.8, got {text!r}") from None
+        if not 0.0 <= value <= high:  # NaN fails this too
+            raise argparse.ArgumentTypeError(f"{what} must be from 0 to {high:g}, got {text}")
+        return value
+
+    return parse
+
+
 positive_int = whole_number(1, "the value")
 seed_int = whole_number(0, "a seed")
 

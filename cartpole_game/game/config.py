@@ -33,6 +33,11 @@ class TrainConfig:
     stop_when_solved: bool = True
     pace: int = 3  # index into cartpole_game.training.live.PACES: real time, 4x, 16x, turbo
     prewarm: bool = True  # the menu starts a worker in the background, so training starts at once
+    # DQN: replay files (or folders) seeding its replay buffer, whose drivers' steps, and the
+    # DQfD margin on them (see cartpole_game.training.demo_replay).
+    demos: tuple[str, ...] = ()
+    demo_driver: str = "any"
+    demo_margin: float = 0.0
 
 
 @dataclass(frozen=True)

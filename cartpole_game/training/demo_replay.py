@@ -104,6 +104,7 @@ class Buffer(Protocol):
     """The DQN's ring buffer, as far as the demonstrations need it."""
 
     size: int
+    capacity: int
 
     def add(
         self,
@@ -135,6 +136,10 @@ class DemoSeededReplay:
     @property
     def size(self) -> int:
         return self.buffer.size + len(self.demos)
+
+    @property
+    def capacity(self) -> int:
+        return self.buffer.capacity + len(self.demos)
 
     def add(
         self,
@@ -169,3 +174,21 @@ def margin_loss(
     lifted = shown_q + margin
     lifted = lifted.scatter(1, taught.unsqueeze(1), shown_q.gather(1, taught.unsqueeze(1)))
     return (lifted.max(dim=1).values - shown_q.gather(1, taught.unsqueeze(1)).squeeze(1)).mean()
+
+
+def margin_gradients(
+    net: torch.nn.Module,
+    params: list[torch.Tensor],
+    batch: tuple[torch.Tensor, ...],
+    demo_rows: torch.Tensor,
+    margin: float,
+) -> tuple[list[torch.Tensor], float]:
+    """The margin loss's gradients for ``params`` (``net``'s, in their order) and its value, to
+    add to the TD loss's: the network is run again on the demonstrated rows only."""
+    obs, actions = batch[0], batch[1]
+    if not bool(demo_rows.any()):
+        return [torch.zeros_like(p) for p in params], 0.0
+    with torch.enable_grad():
+        loss = margin_loss(net(obs[demo_rows]), actions[demo_rows], demo_rows[demo_rows], margin)
+        grads = torch.autograd.grad(loss, params)
+    return list(grads), float(loss.detach())

@@ -212,6 +212,12 @@ def _kept(drivers: Sequence[str], driver: str) -> np.ndarray:
     return np.ones(len(names), dtype=bool)
 
 
+def skipped_line(demos: Demonstrations) -> str:
+    """One line on the replay files of the folders that could not be used."""
+    count = len(demos.skipped)
+    return f"skipped {count} unusable replay file(s) in the folder(s); first: {demos.skipped[0]}"
+
+
 def load_demonstrations(
     paths: Sequence[Path], driver: str = "any", level: int | None = None
 ) -> Demonstrations:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,6 +45,12 @@ from cartpole_game.agents.checkpoint import Checkpoint
 from cartpole_game.agents.dqn import TRAIN_STEPS, DQNPolicy, mlp_architecture
 from cartpole_game.sim.levels import LEVELS
 from cartpole_game.training import EvalPoint, TrainProgress
+from cartpole_game.training.demo_replay import (
+    DemoSeededReplay,
+    DemoTransitions,
+    demo_transitions,
+    margin_gradients,
+)
 from cartpole_game.training.q_network import build_q_network, network_tensors
 from cartpole_game.training.q_update import clip_, td_gradients
 from cartpole_game.training.randomisation import Randomisation
@@ -52,6 +59,7 @@ from cartpole_game.training.robust_check import Selection, selection_metadata
 from cartpole_game.training.vector_env import VectorCartPole
 
 if TYPE_CHECKING:
+    from cartpole_game.training.demonstrations import Demonstrations
     from cartpole_game.training.trainers import TrainerSpec
 
 
@@ -101,6 +109,8 @@ class DQNConfig:
     stop_when_solved: bool = True  # the live view may keep training after solving
     level: int = len(LEVELS)  # the level whose physics, goal, wind and pokes it trains on
     randomisation: Randomisation = field(default_factory=lambda: DQN_RANDOMISATION)
+    # With demonstrations (--demos): DQfD's large-margin loss on their rows (0: none).
+    demo_margin: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         d = asdict(self)
@@ -114,7 +124,12 @@ class DQNTrainer:
 
     algo = "dqn"
 
-    def __init__(self, config: DQNConfig | None = None, seed: int = 0) -> None:
+    def __init__(
+        self,
+        config: DQNConfig | None = None,
+        seed: int = 0,
+        demos: Demonstrations | None = None,
+    ) -> None:
         self.config = cfg = config or DQNConfig()
         self.seed = seed
         self.level = LEVELS[cfg.level - 1]
@@ -133,7 +148,13 @@ class DQNTrainer:
         self.target_params: list[torch.Tensor] = list(self.target.parameters())
         # The fused CPU Adam is one kernel instead of dozens of small ops: ~2x faster updates.
         self.optimizer = torch.optim.Adam(self.params, lr=cfg.learning_rate, fused=True)
-        self.buffer = ReplayBuffer(cfg.buffer_size)
+        self.buffer: ReplayBuffer | DemoSeededReplay = ReplayBuffer(cfg.buffer_size)
+        # Demonstrations sit in front of the ring buffer for the whole run (demo_replay.py).
+        self.demos = demos
+        self.demo_steps = 0
+        if demos is not None:
+            seeded = DemoSeededReplay(self.buffer, self._demo_transitions(demos))
+            self.buffer, self.demo_steps = seeded, len(seeded.demos)
         self.collector = NStepCollector(cfg.num_envs, cfg.n_step, cfg.gamma)
         self.envs = VectorCartPole(
             cfg.num_envs,
@@ -158,6 +179,26 @@ class DQNTrainer:
     @property
     def solved_at(self) -> int | None:
         return self.selection.solved_at
+
+    def _demo_transitions(self, demos: Demonstrations) -> DemoTransitions:
+        """The demonstrations as this run's own transitions: its n, γ and shaped reward, and
+        their mirror images too when the run stores its own mirrored."""
+        cfg, params, shaping = self.config, self.level.params, self.config.randomisation
+
+        def shaped(states: np.ndarray) -> np.ndarray:
+            return 1.0 - shaping.penalties(states, params)
+
+        made = demo_transitions(demos, cfg.n_step, cfg.gamma, shaped if shaping.shaped else None)
+        if not cfg.mirror:
+            return made
+        return DemoTransitions(
+            obs=np.concatenate([made.obs, -made.obs]),
+            actions=np.concatenate([made.actions, 1 - made.actions]),
+            rewards=np.concatenate([made.rewards, made.rewards]),
+            next_obs=np.concatenate([made.next_obs, -made.next_obs]),
+            discounts=np.concatenate([made.discounts, made.discounts]),
+            dropped=made.dropped,
+        )
 
     def epsilon(self) -> float:
         cfg = self.config
@@ -196,7 +237,8 @@ class DQNTrainer:
 
         # Learn.
         losses = []
-        if self.steps >= cfg.learning_starts:
+        # Demonstrated steps count as steps played: with enough of them, learning starts at once.
+        if self.steps + self.demo_steps >= cfg.learning_starts:
             for _ in range(cfg.updates_per_step):
                 losses.append(self._update())
 
@@ -237,6 +279,11 @@ class DQNTrainer:
         batch = self.buffer.sample(cfg.batch_size, self.gen)
         # The Double-DQN Huber loss's gradients, the backward pass written out (q_update.py).
         grads, loss = td_gradients(self.q, self.target, batch)
+        if cfg.demo_margin and isinstance(self.buffer, DemoSeededReplay):
+            extra, _ = margin_gradients(
+                self.q, self.params, batch, self.buffer.demo_rows, cfg.demo_margin
+            )
+            torch._foreach_add_(grads, extra)
         clip_(grads, cfg.max_grad_norm)
         for param, grad in zip(self.params, grads, strict=True):
             param.grad = grad
@@ -281,6 +328,7 @@ class DQNTrainer:
                 "training_config": {"algo": "dqn", **self.config.as_dict()},
                 "seed": self.seed,
                 **selection_metadata(sel, self.best_eval),
+                **({} if self.demos is None else {"demonstrations": self.demos.summary()}),
                 "command": command,
             },
         )
@@ -293,5 +341,11 @@ def build_trainer(spec: TrainerSpec) -> DQNTrainer:
         stop_when_solved=spec.stop_when_solved,
         min_steps=spec.min_steps,
         level=spec.level,
+        demo_margin=spec.demo_margin,
     )
-    return DQNTrainer(config, seed=spec.seed)
+    demos = None
+    if spec.demos:
+        from cartpole_game.training.demonstrations import load_demonstrations
+
+        demos = load_demonstrations([Path(p) for p in spec.demos], spec.demo_driver, spec.level)
+    return DQNTrainer(config, seed=spec.seed, demos=demos)

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from cartpole_game.sim.disturbances import NO_DISTURBANCES, DisturbanceSchedule, WindConfig
-from cartpole_game.sim.physics import START_HALF_WIDTH, sample_starts
+from cartpole_game.sim.physics import START_HALF_WIDTH, CartPoleParams, sample_starts
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,16 @@ class Randomisation:
             or self.centre_penalty
             or self.upright_penalty
         )
+
+    @property
+    def shaped(self) -> bool:
+        return bool(self.centre_penalty or self.upright_penalty)
+
+    def penalties(self, states: np.ndarray, params: CartPoleParams) -> np.ndarray:
+        """The shaped reward's penalties for the ``(n, 4)`` states just reached."""
+        off_centre = np.minimum(np.abs(states[:, 0]) / params.x_threshold, 1.0)
+        lean = np.minimum(np.abs(states[:, 2]) / params.theta_threshold, 1.0)
+        return self.centre_penalty * off_centre**2 + self.upright_penalty * lean**2
 
 
 NO_RANDOMISATION = Randomisation()

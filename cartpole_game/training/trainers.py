@@ -34,6 +34,11 @@ class TrainerSpec:
     stop_when_solved: bool = True
     min_steps: int = 0  # keep training until this many steps even once robust (DQN)
     level: int = len(LEVELS)  # train on this level's physics, goal, wind and pokes
+    # DQN only: replay files (or folders) whose steps seed its replay buffer, whose steps
+    # (human, agent or any driver's) are kept, and DQfD's margin on them (0: none).
+    demos: tuple[str, ...] = ()
+    demo_driver: str = "any"
+    demo_margin: float = 0.0
 
     @property
     def budget(self) -> int:

@@ -67,7 +67,7 @@ class VectorCartPole:
         self.randomisation = randomisation
         self.disturbances = VectorDisturbances(num_envs, self.rng, randomisation, schedule)
         self._disturbed = randomisation.any or schedule.any
-        self._shaped = bool(randomisation.centre_penalty or randomisation.upright_penalty)
+        self._shaped = randomisation.shaped
 
     def reset(self) -> np.ndarray:
         """Reset every environment; return the ``(n, 4)`` float32 observations."""
@@ -76,13 +76,6 @@ class VectorCartPole:
         self.lengths[:] = 0
         self.returns[:] = 0.0
         return self.states.astype(np.float32)
-
-    def _penalties(self) -> np.ndarray:
-        """The shaped reward's penalties for the states just reached (see Randomisation)."""
-        spec, params = self.randomisation, self.params
-        off_centre = np.minimum(np.abs(self.states[:, 0]) / params.x_threshold, 1.0)
-        lean = np.minimum(np.abs(self.states[:, 2]) / params.theta_threshold, 1.0)
-        return spec.centre_penalty * off_centre**2 + spec.upright_penalty * lean**2
 
     def step(self, actions: np.ndarray) -> VectorStep:
         """Apply ``actions`` (0 = push left, 1 = push right), one per environment."""
@@ -100,7 +93,7 @@ class VectorCartPole:
         final_obs = self.states.astype(np.float32)
         rewards = np.ones(self.num_envs, dtype=np.float32)
         if self._shaped:
-            rewards -= self._penalties().astype(np.float32)
+            rewards -= self.randomisation.penalties(self.states, self.params).astype(np.float32)
         episode_returns = self.returns[done].copy()
         if done.any():
             rows = np.flatnonzero(done)

@@ -32,18 +32,24 @@ from typing import TYPE_CHECKING
 
 from cartpole_game.agents.checkpoint import save_with_fallback, unused_path
 from cartpole_game.agents.loader import is_shipped
-from cartpole_game.agents.registry import demo_trained_kinds, trainable_kinds
+from cartpole_game.agents.registry import demo_seeded_kinds, demo_trained_kinds, trainable_kinds
 from cartpole_game.cli.commands.train_report import RunOutcome, print_report
 from cartpole_game.cli.main import program_name
 from cartpole_game.core.atomic import atomic_write_text
 from cartpole_game.core.errors import UsageError
 from cartpole_game.core.text import drawable_path
 from cartpole_game.game.app import run_game
-from cartpole_game.game.arguments import check_writable_file, level_number, whole_number
+from cartpole_game.game.arguments import (
+    check_writable_file,
+    level_number,
+    non_negative_number,
+    whole_number,
+)
 from cartpole_game.game.config import RunConfig, TrainConfig
 from cartpole_game.game.render.chart import LearningCurve, render_learning_curve_png
+from cartpole_game.sim.actions import NO_PUSH
 from cartpole_game.sim.levels import LEVELS
-from cartpole_game.training.demonstrations import DRIVERS
+from cartpole_game.training.demonstrations import DRIVERS, load_demonstrations, skipped_line
 from cartpole_game.training.held_out import final_checkpoint
 from cartpole_game.training.trainers import TrainerSpec, trainer_ref
 
@@ -88,13 +94,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="let --out replace an existing checkpoint (never a shipped agent)",
     )
     parser.add_argument("--json", action="store_true", help="end with a JSON summary line")
-    demos = parser.add_argument_group(f"learning from demonstrations (--algo {'|'.join(cloners)})")
+    seeded = demo_seeded_kinds()
+    demos = parser.add_argument_group(
+        f"learning from demonstrations (--algo {'|'.join(cloners)}; "
+        f"--algo {'|'.join(seeded)}: they seed its replay buffer)"
+    )
     demos.add_argument(
         "--demos",
         nargs="+",
         type=Path,
         metavar="PATH",
         help="replay files, or folders of them (e.g. --save-replays DIR, or the data folder's demos/)",
+    )
+    demos.add_argument(
+        "--demo-margin",
+        type=non_negative_number("demo-margin"),
+        default=0.0,
+        metavar="M",
+        help=f"--algo {'|'.join(seeded)} --demos: DQfD's large-margin loss, the demonstrated "
+        "push at least M above the other in Q (default 0: none)",
     )
     demos.add_argument(
         "--driver",
@@ -245,6 +263,9 @@ def run_view(args: argparse.Namespace) -> int:
             out=args.out,
             stop_when_solved=not args.continue_after_solved,
             pace=PACE_NAMES.index(args.pace),
+            demos=_check_demos(args, len(LEVELS)),
+            demo_driver=args.driver,
+            demo_margin=args.demo_margin,
         ),
     )
     return run_game(config)
@@ -255,8 +276,11 @@ def run(args: argparse.Namespace) -> int:
         from cartpole_game.cli.commands.train_clone import run_clone
 
         return run_clone(args, _check_out_path, _command_line(), RUNS_DIR)
-    if args.demos:
-        raise UsageError(f"--demos goes with --algo {'|'.join(demo_trained_kinds())}")
+    if args.demos and args.algo not in demo_seeded_kinds():
+        takes = (*demo_trained_kinds(), *demo_seeded_kinds())
+        raise UsageError(f"--demos goes with --algo {'|'.join(takes)}")
+    if args.demo_margin and not args.demos:
+        raise UsageError("--demo-margin needs --demos PATH [PATH ...]")
     if args.view or not args.headless:
         return run_view(args)
     started = time.perf_counter()
@@ -265,9 +289,33 @@ def run(args: argparse.Namespace) -> int:
         return _run_headless(args, signals, started)
 
 
+def _check_demos(args: argparse.Namespace, level: int) -> tuple[str, ...]:
+    """``--demos`` for a trainer that plays: loaded once here (numpy, before torch), so a bad
+    file or nothing to learn from is one line before any training; the paths go to the spec."""
+    if not args.demos:
+        return ()
+    demos = load_demonstrations(args.demos, args.driver, level)
+    if demos.skipped:
+        print(f"{program_name()}: warning: {skipped_line(demos)}", file=sys.stderr)
+    if not int((demos.actions != NO_PUSH).sum()):
+        raise UsageError(
+            "the demonstrations hold no push to learn from (a DQN cannot take 'no push')"
+        )
+    return tuple(str(path) for path in args.demos)
+
+
 def _run_headless(args: argparse.Namespace, signals: _Signals, started: float) -> int:
     level = args.level or len(LEVELS)
-    spec = TrainerSpec(args.algo, args.steps, args.seed, min_steps=args.min_steps, level=level)
+    spec = TrainerSpec(
+        args.algo,
+        args.steps,
+        args.seed,
+        min_steps=args.min_steps,
+        level=level,
+        demos=_check_demos(args, level),
+        demo_driver=args.driver,
+        demo_margin=args.demo_margin,
+    )
     steps = spec.budget
     if spec.min_steps and args.algo != "dqn":
         raise UsageError("--min-steps applies to --algo dqn only")

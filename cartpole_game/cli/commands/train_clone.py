@@ -20,7 +20,7 @@ from cartpole_game.agents.checkpoint import save_with_fallback, unused_path
 from cartpole_game.cli.main import program_name
 from cartpole_game.core.errors import UsageError
 from cartpole_game.core.text import drawable_path
-from cartpole_game.training.demonstrations import Demonstrations, load_demonstrations
+from cartpole_game.training.demonstrations import Demonstrations, load_demonstrations, skipped_line
 
 # Options of the play-to-learn trainers that mean nothing to a clone, and how each was left.
 _NOT_FOR_CLONE = (
@@ -30,6 +30,7 @@ _NOT_FOR_CLONE = (
     ("frames", None),
     ("screenshot", None),
     ("continue_after_solved", False),
+    ("demo_margin", 0.0),
 )
 
 
@@ -64,7 +65,7 @@ def run_clone(
     existed = out.exists() or out.is_symlink()
     demos = load_demonstrations(args.demos, args.driver, args.level)
     if demos.skipped:
-        print(f"{program_name()}: warning: {_skipped_line(demos)}", file=sys.stderr)
+        print(f"{program_name()}: warning: {skipped_line(demos)}", file=sys.stderr)
     from cartpole_game.training.clone import train_clone  # torch: only once the demos are good
 
     fit, checkpoint = train_clone(demos, seed=args.seed, command=command)
@@ -95,11 +96,6 @@ def run_clone(
         if where is not None:
             print(f"checkpoint: {where}")
     return 1 if error is not None else 0
-
-
-def _skipped_line(demos: Demonstrations) -> str:
-    count = len(demos.skipped)
-    return f"skipped {count} unusable replay file(s) in the folder(s); first: {demos.skipped[0]}"
 
 
 def report_line(demos: Demonstrations, summary: dict[str, Any]) -> str:

@@ -75,6 +75,22 @@ def summary(run: RunOutcome) -> dict[str, Any]:
         "curve": str(run.curve) if run.curve else None,
         "plot": str(run.plot) if run.plot else None,
         "interrupted": run.interrupted,
+        "demonstrations": _demonstrations(run.trainer),
+    }
+
+
+def _demonstrations(trainer: Trainer) -> dict[str, Any] | None:
+    """What seeded the replay buffer (``--demos``), or None."""
+    demos = getattr(trainer, "demos", None)
+    if demos is None:
+        return None
+    buffer = getattr(trainer, "buffer", None)
+    shown = getattr(buffer, "demos", None)
+    return {
+        **demos.summary(),
+        "transitions": getattr(trainer, "demo_steps", 0),
+        "no_push_left_out": getattr(shown, "dropped", 0),
+        "margin": getattr(getattr(trainer, "config", None), "demo_margin", 0.0),
     }
 
 
@@ -101,8 +117,16 @@ def report_lines(run: RunOutcome) -> list[str]:
         done.append("robust at " + _when(s["robust_at_steps"], s["robust_at_seconds"]))
     else:
         done.append("never robust on a check")
-    lines = [
-        f"{run.algo} seed {run.seed}: " + "; ".join(done),
+    lines = [f"{run.algo} seed {run.seed}: " + "; ".join(done)]
+    if s["demonstrations"]:
+        d = s["demonstrations"]
+        margin = f", margin {d['margin']:g}" if d["margin"] else ""
+        lines.append(
+            f"seeded with {d['transitions']:,} demonstrated transitions (mirror images included) "
+            f"from {d['episodes']} episode(s) in {d['files']} file(s); "
+            f"{d['no_push_left_out']:,} 'no push' step(s) left out{margin}"
+        )
+    lines += [
         f"stopped at step {s['steps']:,} after {s['train_seconds']:.1f} s of training, "
         f"{s['wall_seconds']:.1f} s in all; kept the weights of step {s['steps_kept']:,}",
         f"held out ({s['eval_episodes']:,} fresh episodes per condition, never used to stop or "

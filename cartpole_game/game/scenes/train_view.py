@@ -8,6 +8,7 @@ saves to a new file the toast names), and the key hints grey out what does nothi
 
 from __future__ import annotations
 
+import shlex
 import sys
 import time
 from collections.abc import Callable
@@ -401,8 +402,18 @@ def _make_scene(services: ModeServices) -> TrainViewScene:
         / "checkpoints"
         / f"{train.algo}-live-seed{seed}-{time.strftime('%Y%m%d-%H%M%S')}.safetensors"
     )
-    spec = TrainerSpec(train.algo, train.steps, seed, train.stop_when_solved)
+    spec = TrainerSpec(
+        train.algo,
+        train.steps,
+        seed,
+        train.stop_when_solved,
+        demos=train.demos,
+        demo_driver=train.demo_driver,
+        demo_margin=train.demo_margin,
+    )
     command = f"python play.py train --algo {train.algo} --seed {seed}"
+    if train.demos:
+        command += " --demos " + " ".join(shlex.quote(d) for d in train.demos)
     warmer = services.trainer_warmer
     return TrainViewScene(
         ctx,
