@@ -25,3 +25,43 @@ def test_bench_learn_refuses_no_episodes_with_one_line() -> None:
     result = run_play("bench", "--only", "learn", "--learn-episodes", "0")
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "--learn-episodes must be at least 1" in result.stderr
+
+
+def test_the_demonstrations_row_compares_medians_and_counts_runs_that_never_got_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cartpole_game.harness import bench_demos
+
+    # Without: robust at 10k, 20k, 30k steps; with: 5k, 10k and one never robust in 50k steps.
+    robust = {None: [10_000, 20_000, 30_000], "demos": [5_000, 10_000, None]}
+
+    def fake_run(seed: int, demos: object, margin: float) -> dict[str, object]:
+        side = None if demos is None else "demos"
+        at = robust[side][seed]
+        return {
+            "seed": seed,
+            "solved_at_steps": 1_000,
+            "solved_at_seconds": 1.0 if side else 2.0,
+            "robust_at_steps": at,
+            "robust_at_seconds": None if at is None else at / 1000,
+            "steps": 50_000,
+            "seconds": 60.0,
+        }
+
+    monkeypatch.setattr(bench_demos, "_run", fake_run)
+    fig = bench_demos.dqn_demos_benchmark(seeds=3)
+    assert fig["demonstrations"]["episodes"] == 5 and fig["demonstrations"]["drivers"] == {
+        "lqr": 2500
+    }
+    assert fig["robust_median_steps"] == [20_000, 10_000]  # the run that never did counts 50k
+    assert fig["robust_steps_reduction"] == pytest.approx(0.5)
+    assert fig["robust_median_seconds"] == [20.0, 10.0]
+    assert fig["robust_never"] == [0, 1]
+    assert fig["solved_seconds_reduction"] == pytest.approx(0.5)
+    rows = bench_learn.table_rows({"clone": [], "lqr_available": True, "dqn_demos": fig})
+    solved, robust_row = rows[-2], rows[-1]
+    assert "1,000 → 1,000 steps (0% fewer), 2.0 → 1.0 s (50% fewer)" in solved[1]
+    assert solved[2].endswith("no")
+    assert "20,000 → 10,000 steps (50% fewer)" in robust_row[1]
+    assert "never robust in the budget: 0 without, 1 with" in robust_row[1]
+    assert robust_row[2].endswith("yes")

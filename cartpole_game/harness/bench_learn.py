@@ -3,6 +3,10 @@
 **DAgger** (:mod:`cartpole_game.harness.bench_dagger`): rounds of LQR's labels until an
 untrained student reaches 500 in 95% of its episodes.
 
+**Demonstrations for the DQN** (:mod:`cartpole_game.harness.bench_demos`): the default DQN's
+steps and seconds to solved and to robust over 5 seeds, without and with 5 episodes of LQR in
+its replay buffer, in the same run.
+
 **Clone fidelity** (:func:`clone_fidelity`): a teacher plays 5 episodes; a clone is trained on
 them by behaviour cloning (:func:`cartpole_game.training.clone.fit_clone`, seed 0, one episode
 held out as always). Then, on fresh seeds, the teacher plays again and at every state it visits
@@ -29,7 +33,7 @@ import numpy as np
 
 from cartpole_game.agents import load_agent
 from cartpole_game.agents.registry import named_agents
-from cartpole_game.harness import bench_dagger
+from cartpole_game.harness import bench_dagger, bench_demos
 from cartpole_game.sim.arena import Arena
 from cartpole_game.sim.controllers import Controller
 from cartpole_game.sim.disturbances import Disturbances
@@ -150,13 +154,15 @@ def clone_fidelity(
 
 
 def learn_benchmark(eval_episodes: int = EVAL_EPISODES, seed: int = 0) -> dict[str, Any]:
-    """The ``learn`` section: clone fidelity for every teacher (and whether LQR was there), and
-    DAgger with LQR teaching (:mod:`cartpole_game.harness.bench_dagger`)."""
+    """The ``learn`` section: clone fidelity for every teacher (and whether LQR was there),
+    DAgger with LQR teaching (:mod:`cartpole_game.harness.bench_dagger`), and the DQN with and
+    without LQR's demonstrations (:mod:`cartpole_game.harness.bench_demos`)."""
     rows = [clone_fidelity(teacher, eval_episodes, seed) for teacher in teachers()]
     return {
         "clone": rows,
         "lqr_available": "lqr" in named_agents(),
         "dagger": bench_dagger.dagger_benchmark(),
+        "dqn_demos": bench_demos.dqn_demos_benchmark(),
     }
 
 
@@ -178,4 +184,6 @@ def table_rows(fig: dict[str, Any]) -> list[tuple[str, str, str]]:
         rows.append(("clone of lqr", "no lqr agent in this build's registry", ""))
     if "dagger" in fig:
         rows += bench_dagger.table_rows(fig["dagger"])
+    if "dqn_demos" in fig:
+        rows += bench_demos.table_rows(fig["dqn_demos"])
     return rows
