@@ -272,20 +272,23 @@ class TrainViewScene(Scene):
         ctx = self.ctx
         pal = ctx.theme.palette
         title = f"Solved at step {view.solved_at_steps:,}"
-        subtitle = (
-            f"in {view.solved_after_seconds:.1f} s of training  ·  greedy mean ≥ {SOLVED_MEAN:g}"
-        )
+        # One short line that fits the banner: what came after solving, or what solving meant.
+        subtitle = f"in {view.solved_after_seconds:.1f} s of training  ·  "
         if view.robust_at_steps is not None:
-            subtitle += f"  ·  robust at step {view.robust_at_steps:,}"
+            subtitle += f"robust at step {view.robust_at_steps:,}"
         elif not view.halted:
-            subtitle += "  ·  training on until robust"
+            subtitle += "training on until robust"
+        else:
+            subtitle += f"greedy mean ≥ {SOLVED_MEAN:g}"
         offer = "Y  play against it   ·   T  take over from it"
         if not self.show_preview:
             offer += "   ·   Tab  watch it"
         if self.can_resume():
             offer += "   ·   C  keep training"
         region = TRAIN_LAYOUT.rect("cards")
-        width = banner_width(ctx.theme, title, offer, region.width)
+        width = max(
+            banner_width(ctx.theme, title, line, region.width) for line in (subtitle, offer)
+        )
         spot = place_clear((width, BANNER_HEIGHT + SOLVED_OFFER_HEIGHT), region, obstacles)
         ctx.hud.draw_banner(surface, title, subtitle, pal.good, spot, region)
         offer = fit_text(ctx.theme, offer, 15, spot.width - 32)
