@@ -187,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
     if "dqn" in results and "sb3" in results:
         results["sb3_over_ours"] = {
             rule: bench_agents.speedup_ratio(results["dqn"], results["sb3"], rule)
-            for rule in ("solve", "robust")
+            for rule in ("solve", "robust", "robust_at_least")
         }
     print(format_table(results))
     if "handicap" in results:
