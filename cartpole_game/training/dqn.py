@@ -1,28 +1,31 @@
-"""Double DQN for CartPole-v1 (or a level), as an iterator of progress reports.
+"""Double DQN for CartPole-v1 (or a level), trained until robust, as an iterator of progress.
 
 Reads top to bottom like CleanRL's ``dqn.py``: config, then the loop (act ε-greedily in a batch
-of numpy CartPoles, store n-step transitions, a few gradient steps on Double-DQN Huber targets
-with gradient clipping, Polyak-update the target network, check the greedy policy now and then,
-keep the best checked weights). The replay buffer and n-step collector are in ``replay.py``.
+of numpy CartPoles that meet pokes, wind and wide starts, store n-step transitions and their
+mirror images, a few gradient steps on Double-DQN Huber targets with gradient clipping,
+Polyak-update the target network, check the greedy policy on the robustness suite now and then,
+keep the best checked weights). The replay buffer and n-step collector are in ``replay.py``;
+demonstrations (``--demos``) sit in front of the buffer (``demo_replay.py``).
 
 **Robust by default.** The training episodes meet what players do (``DQN_RANDOMISATION``, see
 ``randomisation.py``): half start wide (±0.2), half are poked now and then (up to 1.5 rad/s),
 30% blow a steady wind (up to 4 N), and the reward learned from is shaped to keep the cart
 centred and the pole upright (evaluation counts CartPole-v1's own reward); every transition is
 stored with its mirror image too (CartPole is symmetric), which halves the steps to a robust
-agent. Every 1,000 steps a
-check (``robust_check.py``) plays 100 fresh episodes of the robustness suite's conditions; the
+agent. Every 1,000 steps a check (``robust_check.py``) plays 100 fresh episodes of the robustness suite's conditions; the
 run is *solved* at the first check averaging 475 on standard starts, *robust* at the first that
 meets every target, and stops there, keeping the weights of the best check. Measured over seeds
-in ``agents/shipped/README.md``.
+by ``python play.py bench --only dqn`` (the README's benchmark table).
 
 What makes it fast on a 2-core CPU:
 
 - 8 environments stepped at once in numpy (``VectorCartPole``): one small forward pass acts
   for all of them;
 - 3-step returns, and observations scaled to unit range;
-- a preallocated torch replay buffer sampled with one ``randint``; fused Adam; the backward
-  pass written out by hand (``q_update.py``: autograd's bookkeeping costs more than the sums);
+- a preallocated torch replay buffer sampled with one ``randint``; torch's fused Adam kernel,
+  called without ``torch.optim`` (which imports the compiler: 1.3 s; see ``adam.py``); the
+  backward pass written out by hand (``q_update.py``: autograd's bookkeeping costs more than
+  the sums);
 - a small MLP on one torch thread (a second thread does not speed up a net this small, and it
   leaves a core for the game);
 - a quick ε decay (10,000 steps);
@@ -64,7 +67,7 @@ if TYPE_CHECKING:
     from cartpole_game.training.trainers import TrainerSpec
 
 
-# What the DQN's training episodes meet (measured: see agents/shipped/README.md).
+# What the DQN's training episodes meet (measured: bench --only dqn, in the README).
 DQN_RANDOMISATION = Randomisation(
     wide_share=0.5,
     wide_half_width=0.2,
