@@ -65,3 +65,13 @@ def test_the_demonstrations_row_compares_medians_and_counts_runs_that_never_got_
     assert "20,000 → 10,000 steps (50% fewer)" in robust_row[1]
     assert "never robust in the budget: 0 without, 1 with" in robust_row[1]
     assert robust_row[2].endswith("yes")
+
+
+def test_the_simulated_players_row_gives_the_most_any_clone_could_agree() -> None:
+    teacher = bench_learn.Teacher("simulated player", LEVELS[0])
+    row = bench_learn.clone_fidelity(teacher, eval_episodes=2)
+    ceiling = row["noiseless_agreement"]
+    assert ceiling is not None and 0.8 < ceiling < 1.0  # its noise flips some of its presses
+    rows = bench_learn.table_rows({"clone": [row], "lqr_available": True})
+    assert f"the player without its noise agrees on {ceiling:.1%}" in rows[0][1]
+    assert rows[0][2].endswith("out of reach: its noise caps any clone below 95%)")

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
+from cartpole_game.sim.arena import Arena
 from cartpole_game.sim.controllers import Controller
 from cartpole_game.sim.levels import LEVELS
-from cartpole_game.sim.player_model import HUMAN_MODEL, SimulatedPlayer, play_level
+from cartpole_game.sim.player_model import HUMAN_MODEL, PlayerModel, SimulatedPlayer, play_level
 
 UPRIGHT = np.zeros(4, dtype=np.float32)
 LEANING_RIGHT = np.array([0.0, 0.0, 0.1, 0.0], dtype=np.float32)
@@ -143,3 +144,33 @@ def test_bench_human_prints_a_row_per_level_and_writes_json(tmp_path: Path) -> N
     assert figures["model"]["reaction_delay_s"] == 0.2
     for level in LEVELS:
         assert f"level {level.number} {level.name}" in result.stdout
+
+
+def _episode_with_the_noiseless_twin(
+    model: PlayerModel, asking: bool
+) -> tuple[list[int], list[int]]:
+
+    level = LEVELS[0]
+    player = SimulatedPlayer(model, level.time_scale, level.params.tau, seed=5)
+    arena = Arena(player, seed=5, params=level.params)
+    expected: list[int] = []
+    while not arena.done:
+        if asking:
+            expected.append(player.noiseless_action(arena.observation.copy()))
+        arena.step()
+    return list(arena.log.actions), expected
+
+
+def test_the_noiseless_action_is_the_players_own_when_it_sees_without_noise() -> None:
+    clear_eyes = dataclasses.replace(HUMAN_MODEL, angle_noise=0.0, angular_velocity_noise=0.0)
+    actions, expected = _episode_with_the_noiseless_twin(clear_eyes, asking=True)
+    assert len(actions) == 300 and actions == expected
+    assert {PUSH_LEFT, PUSH_RIGHT, NO_PUSH} <= set(actions)
+
+
+def test_the_noiseless_action_changes_nothing_and_differs_where_the_noise_decides() -> None:
+    asked, expected = _episode_with_the_noiseless_twin(HUMAN_MODEL, asking=True)
+    alone, _ = _episode_with_the_noiseless_twin(HUMAN_MODEL, asking=False)
+    assert asked == alone, "asking must not change what the player does"
+    differing = sum(a != e for a, e in zip(asked, expected, strict=True))
+    assert 0 < differing < len(asked) // 4

@@ -126,6 +126,18 @@ class SimulatedPlayer:
             self._held_for = 1
         return self._key
 
+    def noiseless_action(self, observation: np.ndarray) -> int:
+        """What :meth:`act` would return on ``observation`` if its looks had no noise: the same
+        late view, the same key held. Call it before ``act``; it changes nothing. No copy of the
+        player that lacks its noise (a clone, however much it remembers) can agree with it more
+        often than this does."""
+        seen = [*self._seen, np.asarray(observation, dtype=np.float64)][-(self.delay + 1) :]
+        if len(seen) <= self.delay:
+            return NO_PUSH
+        if self._key != NO_PUSH and self._held_for < self.hold:
+            return self._key
+        return self.decide(seen[0], np.zeros(2))
+
     def decide(self, seen: np.ndarray, noise: np.ndarray) -> int:
         """The rule, on one (late) observation and two standard-normal draws for the noise."""
         m = self.model
