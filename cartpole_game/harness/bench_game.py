@@ -161,14 +161,15 @@ def headless_solve_in_fresh_process(seed: int) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def measure_live_solve(seed: int, data_dir: Path) -> dict[str, Any]:
-    """The same training inside the live view (turbo), the window drawn at 60 FPS meanwhile."""
+def measure_live_solve(seed: int, data_dir: Path, steps: int | None = None) -> dict[str, Any]:
+    """The same training inside the live view (turbo), the window drawn at 60 FPS meanwhile
+    (``steps``: a smaller budget than the trainer's own, for a quick check)."""
     config = RunConfig(
         mode="train",
         headless=True,
         seed=seed,
         data_dir=data_dir,
-        train=TrainConfig(out=data_dir / f"live-{seed}.safetensors", pace=3),
+        train=TrainConfig(out=data_dir / f"live-{seed}.safetensors", pace=3, steps=steps),
     )
     app = App(config)  # the training view keeps real time, sleeping between frames
     frame_gaps: list[float] = []
@@ -178,7 +179,9 @@ def measure_live_solve(seed: int, data_dir: Path) -> dict[str, Any]:
         while not scene.view.started:
             app.frame()
         last = time.perf_counter()
-        while not scene.view.done:
+        # Until the run stops by itself (robust, or out of steps: "halted", the worker waiting
+        # for "keep training") or the worker ends.
+        while not (scene.view.done or scene.view.halted):
             app.frame()
             now = time.perf_counter()
             frame_gaps.append(now - last)
