@@ -13,7 +13,14 @@ import pygame
 from cartpole_game.game.demos import DEMOS_FOLDER
 from cartpole_game.game.scenes.teach import TeachScene
 from cartpole_game.game.scenes.teach_state import CorrectingHuman, Phase
-from cartpole_game.harness.screen_driving import frames, hold_until_fallen, open_app, post_key, tap
+from cartpole_game.harness.screen_driving import (
+    frames,
+    frames_until,
+    hold_until_fallen,
+    open_app,
+    post_key,
+    tap,
+)
 from cartpole_game.harness.teach_screens import ScriptedWorker, opened, round_message
 from cartpole_game.sim.actions import NO_PUSH, PUSH_LEFT, PUSH_RIGHT
 from cartpole_game.training.demonstrations import load_demonstrations
@@ -65,7 +72,9 @@ def test_corrections_are_counted_sent_and_kept_with_the_player_as_driver(tmp_pat
     frames(app, 400)
     assert scene.arena.done and scene.state.phase is Phase.LEARNING
     worker.outbox.append(round_message(1, 90.0, len(pressed)))
-    frames(app, 2)
+    # The scene reads the worker on a simulation step: at the broom's half speed one comes every
+    # 2 or 3 frames (60 frames a second, steps of 0.02 s).
+    frames_until(app, lambda: not scene.arena.done, 3)
     assert not scene.arena.done and scene.arena.controller is scene.agent
     assert [r.round for r in scene.state.rounds] == [0, 1] and scene.player.pending == 0
     app.close()
