@@ -161,3 +161,20 @@ def test_bench_writes_its_table_as_json(tmp_path: Path) -> None:
 
 def test_bench_unknown_section_is_one_line() -> None:
     assert_one_line_error(run_play("bench", "--only", "everything"), "unknown section")
+
+
+def test_every_help_text_formats() -> None:
+    """argparse reads a help text as a %-format: a lone "%" prints the option's whole record
+    (eval's "the % reaching" once printed a dict), so every help is checked for it."""
+    import argparse
+
+    from cartpole_game.cli.parser import COMMANDS, build_parser
+    from cartpole_game.game.modes import MODES
+
+    for name in [*MODES, *COMMANDS]:
+        parser = build_parser("play.py", name)
+        (subparsers,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        if name not in subparsers.choices:
+            continue
+        text = subparsers.choices[name].format_help()
+        assert "option_strings" not in text, f"{name} --help: {text}"

@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--suite",
         choices=("robust",),
-        help="robust: the % reaching the goal under wide starts, pokes and wind, beside LQR's",
+        help="robust: the %% reaching the goal under wide starts, pokes and wind, beside LQR's",
     )
     parser.add_argument(
         "--level",
