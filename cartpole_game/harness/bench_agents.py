@@ -273,12 +273,20 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
+# Per rule: our figure's key and SB3's, the medians speedup_ratio divides.
+_RATIO_KEYS = {
+    "solve": ("median_solve_training_seconds", "median_solve_seconds"),
+    "robust": ("median_robust_training_seconds", "median_robust_seconds"),
+    "robust_at_least": ("median_robust_training_seconds", "median_robust_seconds_at_least"),
+}
+
+
 def speedup_ratio(dqn: dict[str, Any], sb3: dict[str, Any], rule: str = "solve") -> float | None:
     """SB3's median training time to ``rule`` ("solve", "robust", or "robust_at_least": SB3's
     runs that never got robust counted with their whole training) over ours; None when either
     side's median is missing or infinite (most runs never got there)."""
-    ours = dqn.get(f"median_{rule.removesuffix('_at_least')}_training_seconds")
-    theirs = sb3.get(f"median_{rule}_seconds".replace("_at_least_seconds", "_seconds_at_least"))
+    ours_key, theirs_key = _RATIO_KEYS[rule]
+    ours, theirs = dqn.get(ours_key), sb3.get(theirs_key)
     if not sb3.get("available", True) or not ours or theirs in (None, float("inf")):
         return None
     return float(theirs) / float(ours)
