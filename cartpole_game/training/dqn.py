@@ -205,6 +205,17 @@ class DQNTrainer:
             dropped=made.dropped,
         )
 
+    def demonstrations_summary(self) -> dict[str, object] | None:
+        """What seeded the replay buffer (``--demos``), for reports; None without any."""
+        if self.demos is None or not isinstance(self.buffer, DemoSeededReplay):
+            return None
+        return {
+            **self.demos.summary(),
+            "transitions": self.demo_steps,
+            "no_push_left_out": self.buffer.demos.dropped,
+            "margin": self.config.demo_margin,
+        }
+
     def epsilon(self) -> float:
         cfg = self.config
         frac = min(1.0, self.steps / max(1, cfg.eps_decay_steps))

@@ -80,18 +80,9 @@ def summary(run: RunOutcome) -> dict[str, Any]:
 
 
 def _demonstrations(trainer: Trainer) -> dict[str, Any] | None:
-    """What seeded the replay buffer (``--demos``), or None."""
-    demos = getattr(trainer, "demos", None)
-    if demos is None:
-        return None
-    buffer = getattr(trainer, "buffer", None)
-    shown = getattr(buffer, "demos", None)
-    return {
-        **demos.summary(),
-        "transitions": getattr(trainer, "demo_steps", 0),
-        "no_push_left_out": getattr(shown, "dropped", 0),
-        "margin": getattr(getattr(trainer, "config", None), "demo_margin", 0.0),
-    }
+    """What seeded the replay buffer (``--demos``), or None (a trainer without any)."""
+    summary = getattr(trainer, "demonstrations_summary", None)
+    return summary() if summary is not None else None
 
 
 def _check_seconds(run: RunOutcome, steps: int | None) -> float | None:
